@@ -1,0 +1,68 @@
+package io.nodecache.config;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Parsers for directive arguments; every error names the value and what was expected. */
+public final class Values {
+
+  private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
+
+  private Values() {}
+
+  /**
+   * A Go-style duration ({@code 500ms}, {@code 5s}, {@code 1m30s}); a bare integer counts as seconds,
+   * as several CoreDNS plugins accept.
+   */
+  public static Duration duration(Directive d, String token) throws ConfigException {
+    if (token.matches("\\d+")) {
+      return Duration.ofSeconds(Long.parseLong(token));
+    }
+    Matcher m = PART.matcher(token);
+    int at = 0;
+    long nanos = 0;
+    while (m.find() && m.start() == at) {
+      double v = Double.parseDouble(m.group(1));
+      long unit =
+          switch (m.group(2)) {
+            case "ns" -> 1L;
+            case "us", "µs" -> 1_000L;
+            case "ms" -> 1_000_000L;
+            case "s" -> 1_000_000_000L;
+            case "m" -> 60_000_000_000L;
+            default -> 3_600_000_000_000L;
+          };
+      nanos += (long) (v * unit);
+      at = m.end();
+    }
+    if (at == 0 || at != token.length()) {
+      throw d.error("'" + token + "' is not a duration (expected: e.g. 500ms, 5s, 1m)");
+    }
+    return Duration.ofNanos(nanos);
+  }
+
+  /** A duration within bounds. */
+  public static Duration duration(Directive d, String token, Duration min, Duration max)
+      throws ConfigException {
+    Duration v = duration(d, token);
+    if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
+      throw d.error("'" + token + "' (expected: " + min + ".." + max + ")");
+    }
+    return v;
+  }
+
+  public static int integer(Directive d, String what, String token, int min, int max)
+      throws ConfigException {
+    long v;
+    try {
+      v = Long.parseLong(token);
+    } catch (NumberFormatException e) {
+      throw d.error(what + ": '" + token + "' is not a number (expected: " + min + ".." + max + ")");
+    }
+    if (v < min || v > max) {
+      throw d.error(what + ": " + v + " (expected: " + min + ".." + max + ")");
+    }
+    return (int) v;
+  }
+}

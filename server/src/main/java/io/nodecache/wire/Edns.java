@@ -1,0 +1,27 @@
+package io.nodecache.wire;
+
+import org.xbill.DNS.OPTRecord;
+
+/** EDNS(0) sizes (RFC 6891) as this server applies them. */
+public final class Edns {
+
+  /** Our advertised UDP payload size: DNS Flag Day 2020's 1232 bytes, no IP fragmentation. */
+  public static final int OUR_PAYLOAD = 1232;
+
+  /** The classic limit without EDNS (RFC 1035 §2.3.4). */
+  public static final int CLASSIC_LIMIT = 512;
+
+  private Edns() {}
+
+  /**
+   * Largest UDP answer for a client: 512 without EDNS, else its advertised size (values under 512 count
+   * as 512, RFC 6891 §6.2.5) capped by ours.
+   */
+  public static int clientLimit(OPTRecord opt) {
+    return opt == null ? CLASSIC_LIMIT : clientLimit(opt.getPayloadSize());
+  }
+
+  public static int clientLimit(int advertised) {
+    return Math.max(CLASSIC_LIMIT, Math.min(advertised, OUR_PAYLOAD));
+  }
+}

@@ -1,0 +1,151 @@
+package io.nodecache.wire;
+
+import io.netty.buffer.ByteBuf;
+import java.util.Arrays;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Section;
+
+/**
+ * An answer stored as wire bytes with the offsets of the fields that change per client: the ID, the
+ * question name's case, the TTLs and the EDNS OPT record. Rendering copies the bytes and patches those
+ * fields; no dnsjava object is built. Used by the cache and the cluster view for their fast paths.
+ */
+public final class PreparedAnswer {
+
+  private static final int OPT_LENGTH = 11;
+
+  private final byte[] wire;
+  private final int[] ttlOffsets;
+  private final int[] originalTtls;
+  private final int rcode;
+  private final int minTtl;
+
+  private PreparedAnswer(byte[] wire, int[] ttlOffsets, int[] originalTtls, int rcode) {
+    this.wire = wire;
+    this.ttlOffsets = ttlOffsets;
+    this.originalTtls = originalTtls;
+    this.rcode = rcode;
+    int min = Integer.MAX_VALUE;
+    for (int t : originalTtls) {
+      min = Math.min(min, t);
+    }
+    this.minTtl = originalTtls.length == 0 ? 0 : min;
+  }
+
+  /**
+   * Encodes {@code response} without its OPT record (added back per client) and records the TTL
+   * offsets. Returns null when the answer cannot be served from bytes: an extended RCODE, or a message
+   * that would not round-trip (a TSIG, say).
+   */
+  public static PreparedAnswer of(Message response) {
+    int rc = response.getRcode();
+    if (rc > 0xF || response.getTSIG() != null) {
+      return null;
+    }
+    Message copy = response.clone();
+    var opt = copy.getOPT();
+    if (opt != null) {
+      copy.removeRecord(opt, Section.ADDITIONAL);
+    }
+    copy.getHeader().setID(0);
+    byte[] wire = copy.toWire();
+    int[] offsets = new int[16];
+    int[] ttls = new int[16];
+    int count = 0;
+    int p = FastQuery.HEADER;
+    int qd = u16(wire, 4);
+    for (int i = 0; i < qd; i++) {
+      p = skipName(wire, p) + 4;
+    }
+    int rrs = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
+    for (int i = 0; i < rrs; i++) {
+      p = skipName(wire, p);
+      if (count == offsets.length) {
+        offsets = Arrays.copyOf(offsets, count * 2);
+        ttls = Arrays.copyOf(ttls, count * 2);
+      }
+      offsets[count] = p + 4;
+      ttls[count] = (int) (u32(wire, p + 4) & 0x7fffffffL);
+      count++;
+      p += 10 + u16(wire, p + 8);
+    }
+    if (p != wire.length) {
+      return null;
+    }
+    return new PreparedAnswer(wire, Arrays.copyOf(offsets, count), Arrays.copyOf(ttls, count), rc);
+  }
+
+  /** Length of the question name in the stored answer, for a sanity check against the query. */
+  public int length() {
+    return wire.length;
+  }
+
+  public int rcode() {
+    return rcode;
+  }
+
+  /** The smallest TTL of all records as stored (0 when there are none). */
+  public int minTtl() {
+    return minTtl;
+  }
+
+  /**
+   * Writes this answer for {@code q}: its ID, its RD and CD bits, its question name's case, every TTL
+   * set to {@code ttl} (or kept as stored when {@code ttl < 0}), and an OPT record when the query had
+   * one.
+   */
+  public ByteBuf render(FastQuery q, int ttl) {
+    int extra = q.hasEdns() ? OPT_LENGTH : 0;
+    ByteBuf out = q.alloc().ioBuffer(wire.length + extra);
+    out.writeBytes(wire);
+    int base = out.readerIndex();
+    out.setShort(base, q.id());
+    int flags = ((wire[2] & 0xff) << 8) | (wire[3] & 0xff);
+    flags = (flags & ~0x0110) | (q.flags() & 0x0110);
+    out.setShort(base + 2, flags);
+    ByteBuf in = q.packet();
+    out.setBytes(base + FastQuery.HEADER, in, in.readerIndex() + FastQuery.HEADER, q.qnameLength());
+    if (ttl >= 0) {
+      for (int off : ttlOffsets) {
+        out.setInt(base + off, ttl);
+      }
+    }
+    if (extra != 0) {
+      out.setShort(base + 10, u16(wire, 10) + 1);
+      out.writeByte(0); // root owner
+      out.writeShort(41); // TYPE OPT
+      out.writeShort(Edns.OUR_PAYLOAD);
+      out.writeByte(0); // extended RCODE
+      out.writeByte(0); // version 0
+      out.writeShort(q.dnssecOk() ? 0x8000 : 0);
+      out.writeShort(0); // no options
+    }
+    return out;
+  }
+
+  /** The TTLs as stored, in record order (tests and the cache's aging use them). */
+  public int[] storedTtls() {
+    return originalTtls.clone();
+  }
+
+  private static int skipName(byte[] w, int p) {
+    while (true) {
+      int len = w[p] & 0xff;
+      if (len == 0) {
+        return p + 1;
+      }
+      if ((len & 0xC0) == 0xC0) {
+        return p + 2;
+      }
+      p += len + 1;
+    }
+  }
+
+  private static int u16(byte[] w, int p) {
+    return ((w[p] & 0xff) << 8) | (w[p + 1] & 0xff);
+  }
+
+  private static long u32(byte[] w, int p) {
+    return ((long) u16(w, p) << 16) | u16(w, p + 2);
+  }
+}

@@ -245,6 +245,11 @@ public final class NodeCache implements AutoCloseable {
     return a == null ? null : http.bound(a);
   }
 
+  /** The chains of the server blocks in file order (tests look at their handlers). */
+  public List<Chain> chains() {
+    return List.copyOf(chains);
+  }
+
   public Transport transport() {
     return transport;
   }

@@ -66,11 +66,16 @@ final class NftablesRules implements RulesManager {
       List<String> added = new ArrayList<>();
       List<String> removed = new ArrayList<>();
       int found = 0;
+      boolean headerChanged = false;
       for (Map.Entry<String, List<String>> chain : expected.entrySet()) {
         List<String> have = new ArrayList<>(present.getOrDefault(chain.getKey(), List.of()));
-        for (String line : chain.getValue()) {
+        List<String> want = chain.getValue();
+        // The first line is the chain's hook and priority: rewritten silently when missing, and a
+        // wrong one present is reported among the removed lines below.
+        headerChanged |= !have.remove(want.get(0));
+        for (String line : want.subList(1, want.size())) {
           if (have.remove(line)) {
-            found += line.startsWith("type ") ? 0 : 1;
+            found++;
           } else {
             added.add("nft inet " + TABLE + " " + chain.getKey() + ": " + line);
           }
@@ -80,7 +85,7 @@ final class NftablesRules implements RulesManager {
       present.keySet().stream()
           .filter(chain -> !expected.containsKey(chain))
           .forEach(chain -> removed.add("nft inet " + TABLE + " chain " + chain));
-      if (!added.isEmpty() || !removed.isEmpty()) {
+      if (headerChanged || !added.isEmpty() || !removed.isEmpty()) {
         apply();
       }
       added.forEach(report::added);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** dnsmasq servers and dig queries inside test namespaces. */
 final class Dns {
@@ -33,6 +34,18 @@ final class Dns {
   static String query(Netns netns, String server, String name) {
     CommandRunner.Result result =
         netns.run("dig", "@" + server, name, "A", "+short", "+tries=1", "+time=1");
-    return result.stdout().lines().findFirst().orElse("").strip();
+    return answers(result).stream().findFirst().orElse("");
+  }
+
+  /** Answer lines of a {@code dig +short} run (its ";;" error lines left out). */
+  static List<String> answers(CommandRunner.Result result) {
+    return result.stdout().lines().map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith(";")).toList();
+  }
+
+  /** Puts {@code node} and {@code pod} on a veth pair, the pod routing everything via the node. */
+  static void link(Netns node, Netns pod) {
+    node.sh("ip link add veth-n type veth peer name veth-p netns " + pod.name);
+    node.sh("ip addr add 10.200.0.1/24 dev veth-n && ip link set veth-n up");
+    pod.sh("ip addr add 10.200.0.2/24 dev veth-p && ip link set veth-p up && ip route add default via 10.200.0.1");
   }
 }

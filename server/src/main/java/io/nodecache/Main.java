@@ -9,6 +9,7 @@ import io.nodecache.config.CorefileParser;
 import io.nodecache.config.Flags;
 import io.nodecache.config.Pillars;
 import io.nodecache.listen.ListenerOptions;
+import io.nodecache.node.NodeNetworking;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.BindException;
@@ -18,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +62,7 @@ public final class Main {
     }
     Map<String, String> env = System.getenv();
     NodeCache server;
+    Optional<NodeNetworking> node;
     try {
       String source = flags.conf().isEmpty() ? "Corefile.local (embedded demo)" : flags.conf();
       String text = Pillars.fill(readCorefile(flags), flags, env);
@@ -69,22 +72,27 @@ public final class Main {
           NodeCache.build(
               new NodeCache.Setup(
                   corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, java.util.List.of()));
+      node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());
       return 2;
     }
+    node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();
     } catch (BindException e) {
       System.err.println("nodecache: cannot bind: " + e.getMessage() + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     } catch (Exception e) {
       System.err.println("nodecache: cannot start: " + e);
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     }
     writePidfile(flags, log);
+    node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
     for (InetSocketAddress a : server.dnsAddresses()) {
       String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
       log.info("listening on {} udp+tcp; try: dig @{} -p {} kubernetes.default.svc.cluster.local", a, host, a.getPort());
@@ -93,7 +101,7 @@ public final class Main {
     Runnable stop =
         () -> {
           log.info("SIGTERM: shutting down (lameduck, drain, stop)");
-          server.shutdown(5_000);
+          server.shutdown(5_000, () -> node.ifPresent(NodeNetworking::teardown));
           stopped.countDown();
         };
     Signals.onTerminate(stop);

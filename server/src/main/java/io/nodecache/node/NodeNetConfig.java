@@ -4,11 +4,15 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Flags;
 
 /**
  * What node networking sets up: the local IPs (mixed IPv4 and IPv6 allowed), the ports the rules name,
  * the interface holding the addresses, and which parts to manage. With {@code failOpen}, the NOTRACK
- * rules for {@code failOpenIps} (all local IPs when empty) only match while a socket is bound to them.
+ * rules for {@code failOpenIps} (a subset of the local IPs, such as the kube-dns ClusterIP) only match
+ * while a socket is bound to them.
  */
 public record NodeNetConfig(
     List<InetAddress> localIps,
@@ -22,6 +26,31 @@ public record NodeNetConfig(
     RulesBackend backend,
     boolean failOpen,
     List<InetAddress> failOpenIps) {
+
+  /**
+   * The config the command line asks for, or empty when there is nothing to manage (no
+   * {@code -localip}, or neither {@code -setupinterface} nor {@code -setupiptables}). With
+   * {@code -failopen}, every local IP that is not link-local (the kube-dns ClusterIP) fails open: a
+   * link-local address has no DNAT behind it to fall back to.
+   */
+  public static Optional<NodeNetConfig> fromFlags(Flags flags) throws ConfigException {
+    if (flags.localIps().isEmpty() || !(flags.setupInterface() || flags.setupIptables())) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new NodeNetConfig(
+              flags.localIps(), flags.dnsPort(), flags.healthPort(), flags.interfaceName(),
+              flags.setupInterface(), flags.setupIptables(), flags.skipTeardown(),
+              Duration.ofSeconds(flags.syncIntervalSeconds()), RulesBackend.parse(flags.rulesBackend()),
+              flags.failOpen(),
+              flags.failOpen()
+                  ? flags.localIps().stream().filter(ip -> !ip.isLinkLocalAddress()).toList()
+                  : List.of()));
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("-" + e.getMessage());
+    }
+  }
 
   /** node-cache's defaults for everything but the addresses. */
   public static NodeNetConfig defaults(List<InetAddress> localIps) {
@@ -53,6 +82,10 @@ public record NodeNetConfig(
     if (syncInterval.isNegative() || syncInterval.isZero()) {
       throw new IllegalArgumentException("syncinterval: " + syncInterval + " (expected: > 0)");
     }
+    if (failOpen && failOpenIps.isEmpty()) {
+      throw new IllegalArgumentException(
+          "failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)");
+    }
     for (InetAddress ip : failOpenIps) {
       if (!localIps.contains(ip)) {
         throw new IllegalArgumentException(
@@ -63,7 +96,7 @@ public record NodeNetConfig(
 
   /** Whether the NOTRACK rules for {@code ip} are conditioned on a listening socket. */
   public boolean isFailOpen(InetAddress ip) {
-    return failOpen && (failOpenIps.isEmpty() || failOpenIps.contains(ip));
+    return failOpen && failOpenIps.contains(ip);
   }
 
   private static void checkPort(String name, int port) {

@@ -1,6 +1,10 @@
 package io.nodecache.node;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Flags;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +25,9 @@ public final class NodeNetworking implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(NodeNetworking.class);
 
+  /** Bounds one iptables/nft/ip run; the xtables lock wait (5 s) fits well inside. */
+  private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
+
   private final NodeNetConfig config;
   private final CommandRunner runner;
   private final SetupErrors errors;
@@ -36,6 +43,13 @@ public final class NodeNetworking implements AutoCloseable {
     this.runner = runner;
     this.errors = new SetupErrors(registry);
     this.link = new LinkManager(runner, config.interfaceName(), config.localIps(), errors);
+  }
+
+  /** Node networking as the command line asks for it, or empty when there is nothing to manage. */
+  public static Optional<NodeNetworking> forFlags(Flags flags, MeterRegistry registry)
+      throws ConfigException {
+    return NodeNetConfig.fromFlags(flags)
+        .map(config -> new NodeNetworking(config, registry, CommandRunner.host(COMMAND_TIMEOUT)));
   }
 
   /** Creates the interface and adds the addresses (when {@code setupInterface}); no rules yet. */
@@ -163,7 +177,8 @@ public final class NodeNetworking implements AutoCloseable {
   private RulesManager rules() {
     if (rules == null) {
       rules = chooseRules();
-      LOG.info("NOTRACK rules via {} for {}", rules.describe(), config.localIps());
+      LOG.info("NOTRACK rules via {} for {}", rules.describe(),
+          config.localIps().stream().map(Addresses::format).toList());
     }
     return rules;
   }

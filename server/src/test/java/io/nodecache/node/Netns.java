@@ -45,10 +45,14 @@ final class Netns implements AutoCloseable {
 
   /** Starts a long-running process inside the namespace; killed on close. */
   Process spawn(String... argv) throws java.io.IOException {
+    return spawn(ProcessBuilder.Redirect.DISCARD, List.of(argv));
+  }
+
+  /** Starts a long-running process inside the namespace, its output to {@code output}; killed on close. */
+  Process spawn(ProcessBuilder.Redirect output, List<String> argv) throws java.io.IOException {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
-    full.addAll(List.of(argv));
-    Process process =
-        new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    full.addAll(argv);
+    Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output).start();
     processes.add(process);
     return process;
   }
@@ -59,10 +63,14 @@ final class Netns implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (Process process : processes) {
       process.destroyForcibly();
-      process.waitFor(5, TimeUnit.SECONDS);
+      try {
+        process.waitFor(5, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
     HOST.run("ip", "netns", "del", name);
   }

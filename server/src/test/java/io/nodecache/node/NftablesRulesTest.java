@@ -171,7 +171,7 @@ class NftablesRulesTest {
     NodeNetConfig config =
         new NodeNetConfig(
             List.of(InetAddress.getByName("10.96.0.10")), 53, 8080, "lo", false, true, false,
-            Duration.ofMinutes(10), RulesBackend.NFTABLES, true, List.of());
+            Duration.ofMinutes(10), RulesBackend.NFTABLES, true, List.of(InetAddress.getByName("10.96.0.10")));
     NodeNetworking networking = new NodeNetworking(config, new SimpleMeterRegistry(), netns.runner);
 
     assertThat(networking.reconcile().added()).hasSize(10);

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Flags;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -117,7 +119,9 @@ class RuleParsingTest {
         new Object[] {"interfacename: 'averyveryverylongname' (expected: 1..15 characters, no '/' or space)",
             List.of(ip), 53, "averyveryverylongname", List.of()},
         new Object[] {"failopen: 10.96.0.10 (expected: one of the -localip addresses)", List.of(ip), 53, "lo",
-            List.of(Addresses.parse("10.96.0.10"))});
+            List.of(Addresses.parse("10.96.0.10"))},
+        new Object[] {"failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)",
+            List.of(ip), 53, "lo", List.of()});
   }
 
   @ParameterizedTest(name = "{0}")
@@ -130,6 +134,26 @@ class RuleParsingTest {
                 Duration.ofSeconds(60), RulesBackend.AUTO, true, (List<InetAddress>) failOpen))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(message);
+  }
+
+  @Test
+  void theCommandLineFailsOpenEveryAddressButTheLinkLocalOne() throws Exception {
+    NodeNetConfig config =
+        NodeNetConfig.fromFlags(
+                Flags.parse("-localip", "169.254.20.10,10.96.0.10,fd00::10", "-failopen", "-rules-backend",
+                    "nftables", "-syncinterval", "30", "-interfacename", "lo"))
+            .orElseThrow();
+
+    assertThat(config.failOpenIps()).extracting(Addresses::format).containsExactly("10.96.0.10", "fd00::10");
+    assertThat(config.backend()).isEqualTo(RulesBackend.NFTABLES);
+    assertThat(config.syncInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.interfaceName()).isEqualTo("lo");
+    assertThat(NodeNetConfig.fromFlags(Flags.parse("-conf", "x"))).as("no -localip").isEmpty();
+    assertThat(NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-setupinterface=false",
+        "-setupiptables=false"))).isEmpty();
+    assertThatThrownBy(() -> NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-failopen")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("-failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)");
   }
 
   @Test

@@ -69,6 +69,11 @@ public final class CommandRunner {
     return new CommandRunner(List.of("ip", "netns", "exec", netns), timeout);
   }
 
+  /** Runs every command behind {@code prefix} (e.g. {@code setpriv} to drop privileges in tests). */
+  static CommandRunner withPrefix(List<String> prefix, Duration timeout) {
+    return new CommandRunner(prefix, timeout);
+  }
+
   public Result run(String... argv) {
     return run(List.of(argv), null);
   }

@@ -17,7 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** node-cache's rules through real iptables/ip6tables in a fresh namespace per test. */
 class IptablesRulesTest {
 
-  /** One address family: the local IP, how iptables-save prints it, and the save binary. */
+  /**
+   * One address family: the local IP, how iptables-save prints it, and the binaries. The nft variants
+   * are named because that is what detection picks in an empty namespace, whatever the host's
+   * {@code iptables} alternative points to.
+   */
   record Family(String ip, String cidr, String save, String iptables) {
     @Override
     public String toString() {
@@ -27,8 +31,8 @@ class IptablesRulesTest {
 
   static Stream<Family> families() {
     return Stream.of(
-        new Family("169.254.20.10", "169.254.20.10/32", "iptables-save", "iptables"),
-        new Family("fd00::10", "fd00::10/128", "ip6tables-save", "ip6tables"));
+        new Family("169.254.20.10", "169.254.20.10/32", "iptables-nft-save", "iptables-nft"),
+        new Family("fd00::10", "fd00::10/128", "ip6tables-nft-save", "ip6tables-nft"));
   }
 
   /** What node-cache leaves in the raw table: each rule inserted with -I, so the chain is reversed. */
@@ -59,7 +63,7 @@ class IptablesRulesTest {
 
   @BeforeEach
   void setUp() {
-    Privileged.require("ip", "iptables", "ip6tables", "iptables-save");
+    Privileged.require("ip", "iptables-nft", "ip6tables-nft", "iptables-legacy");
     netns = Netns.create();
     registry = new SimpleMeterRegistry();
   }
@@ -167,12 +171,12 @@ class IptablesRulesTest {
     ReconcileReport pass = networking.reconcile();
 
     assertThat(pass.added()).hasSize(24);
-    assertThat(netns.saveRules("iptables-save", "raw")).containsExactlyElementsOf(expectedRaw("169.254.20.10/32"));
-    assertThat(netns.saveRules("ip6tables-save", "raw")).containsExactlyElementsOf(expectedRaw("fd00::10/128"));
-    assertThat(netns.saveRules("ip6tables-save", "filter")).containsExactlyElementsOf(expectedFilter("fd00::10/128"));
+    assertThat(netns.saveRules("iptables-nft-save", "raw")).containsExactlyElementsOf(expectedRaw("169.254.20.10/32"));
+    assertThat(netns.saveRules("ip6tables-nft-save", "raw")).containsExactlyElementsOf(expectedRaw("fd00::10/128"));
+    assertThat(netns.saveRules("ip6tables-nft-save", "filter")).containsExactlyElementsOf(expectedFilter("fd00::10/128"));
     networking.teardown();
-    assertThat(netns.saveRules("iptables-save", "raw")).isEmpty();
-    assertThat(netns.saveRules("ip6tables-save", "raw")).isEmpty();
+    assertThat(netns.saveRules("iptables-nft-save", "raw")).isEmpty();
+    assertThat(netns.saveRules("ip6tables-nft-save", "raw")).isEmpty();
   }
 
   @Test
@@ -186,7 +190,7 @@ class IptablesRulesTest {
 
     assertThat(networking.reconcile().added()).hasSize(22);
 
-    assertThat(netns.saveRules("iptables-save", "raw"))
+    assertThat(netns.saveRules("iptables-nft-save", "raw"))
         .contains(
             "-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -m socket -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK",
             "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK")

@@ -40,8 +40,13 @@ final class IptablesSave {
     int sport = -1;
     int dport = -1;
     boolean socket = false;
+    boolean nowildcard = false;
     for (int i = 0; i < tokens.size(); i++) {
       String token = tokens.get(i);
+      if (token.equals("--nowildcard")) {
+        nowildcard = true;
+        continue;
+      }
       String value = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
       if (value == null) {
         return null;
@@ -72,7 +77,8 @@ final class IptablesSave {
     }
     boolean destination = dst != null && dport > 0 && src == null && sport < 0;
     boolean source = src != null && sport > 0 && dst == null && dport < 0;
-    if (chain == null || proto == null || target == null || comment == null || destination == source) {
+    if (chain == null || proto == null || target == null || comment == null || destination == source
+        || socket != nowildcard) {
       return null;
     }
     return Rule.key(

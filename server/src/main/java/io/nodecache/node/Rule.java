@@ -41,11 +41,12 @@ record Rule(
     args.add(matchDestination ? "--dport" : "--sport");
     args.add(Integer.toString(port));
     if (socketMatch) {
-      // Plain -m socket ignores wildcard (0.0.0.0 / ::) listeners: only a socket bound to this very
-      // address, that is the node cache itself, keeps the rule matching. (--nowildcard would let any
-      // wildcard :53 listener on the host keep traffic away from kube-proxy's DNAT.)
+      // Matches while any socket (listener, half-open, established) exists for the packet. With
+      // --nowildcard a wildcard-bound one counts too; that is what nft's "socket transparent 0" can
+      // express, and it cannot coexist with our own bind of this address and port anyway.
       args.add("-m");
       args.add("socket");
+      args.add("--nowildcard");
     }
     args.add("-j");
     args.add(target);
@@ -91,9 +92,11 @@ record Rule(
   String nftStatement() {
     return (ipv6() ? "ip6 " : "ip ") + (matchDestination ? "daddr " : "saddr ") + Addresses.format(ip)
         + ' ' + proto + (matchDestination ? " dport " : " sport ") + port
-        // nft's equivalent of plain -m socket: a socket exists for the packet and is not bound to
-        // the wildcard address.
-        + (socketMatch ? " socket wildcard 0" : "")
+        // nft's equivalent of -m socket --nowildcard: a socket exists for the packet (and is not a
+        // transparent proxy's). Not "socket wildcard 0": that key needs a full socket, so a TCP
+        // handshake's final ACK (half-open request socket) would miss it, fall through to conntrack
+        // and be DNATed away mid-connection.
+        + (socketMatch ? " socket transparent 0" : "")
         + ' ' + ("NOTRACK".equals(target) ? "notrack" : "accept")
         + " comment \"" + comment + '"';
   }

@@ -20,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 class ConntrackTest {
 
-  private static final String LOCAL_IP = "169.254.20.10";
   private static final int QUERIES = 25;
 
   private Netns node;
@@ -35,6 +34,7 @@ class ConntrackTest {
     // A firewall rule using conntrack, as kube-proxy's and most hosts' rules do: it turns connection
     // tracking on in this namespace (the kernel enables it per namespace on first use).
     node.sh("iptables -w -A INPUT -m conntrack --ctstate INVALID -j DROP");
+    node.sh("ip6tables -w -A INPUT -m conntrack --ctstate INVALID -j DROP");
   }
 
   @AfterEach
@@ -47,30 +47,39 @@ class ConntrackTest {
     }
   }
 
-  @ParameterizedTest(name = "rules {0} via {1}: DNS conntrack entries {2}")
-  @CsvSource({"true, IPTABLES, none", "true, NFTABLES, none", "false, IPTABLES, some"})
-  void dnsToTheLocalIpBypassesConntrack(boolean rules, RulesBackend backend, String expected) throws Exception {
+  @ParameterizedTest(name = "{0} rules {1} via {2}: DNS conntrack entries {3}")
+  @CsvSource({
+    "169.254.20.10, true, IPTABLES, none",
+    "169.254.20.10, true, NFTABLES, none",
+    "169.254.20.10, false, IPTABLES, some",
+    "fd00::10, true, IPTABLES, none",
+    "fd00::10, true, NFTABLES, none",
+    "fd00::10, false, IPTABLES, some",
+  })
+  void dnsToTheLocalIpBypassesConntrack(String localIp, boolean rules, RulesBackend backend, String expected)
+      throws Exception {
     NodeNetConfig config =
         new NodeNetConfig(
-            List.of(Addresses.parse(LOCAL_IP)), 53, 8080, "lo", true, rules, false, Duration.ofMinutes(10),
+            List.of(Addresses.parse(localIp)), 53, 8080, "lo", true, rules, false, Duration.ofMinutes(10),
             backend, false, List.of());
     try (NodeNetworking networking = new NodeNetworking(config, new SimpleMeterRegistry(), node.runner)) {
       networking.prepareInterface();
-      Dns.dnsmasq(node, LOCAL_IP, "1.2.3.4");
+      Dns.dnsmasq(node, localIp, "1.2.3.4");
       networking.start();
       node.sh("conntrack -F");
 
       List<String> names = IntStream.range(0, QUERIES).mapToObj(i -> "q" + i + ".test.local").toList();
       List<String> answers = new ArrayList<>();
-      answers.addAll(dig(pod, names, "+notcp"));
-      answers.addAll(dig(node, names, "+notcp"));
-      answers.addAll(dig(pod, names.subList(0, 5), "+tcp"));
-      answers.addAll(dig(node, names.subList(0, 5), "+tcp"));
+      answers.addAll(dig(pod, localIp, names, "+notcp"));
+      answers.addAll(dig(node, localIp, names, "+notcp"));
+      answers.addAll(dig(pod, localIp, names.subList(0, 5), "+tcp"));
+      answers.addAll(dig(node, localIp, names.subList(0, 5), "+tcp"));
 
       assertThat(answers).hasSize(2 * QUERIES + 10).containsOnly("1.2.3.4");
-      int entries = dnsEntries();
+      int entries = dnsEntries(localIp.contains(":") ? "ipv6" : "ipv4");
       LoggerFactory.getLogger(ConntrackTest.class)
-          .info("rules={} backend={}: {} queries, {} conntrack entries for port 53", rules, backend, answers.size(), entries);
+          .info("{} rules={} backend={}: {} queries, {} conntrack entries for port 53", localIp, rules, backend,
+              answers.size(), entries);
       if (expected.equals("none")) {
         assertThat(entries).as("conntrack entries for port 53").isZero();
       } else {
@@ -79,16 +88,16 @@ class ConntrackTest {
     }
   }
 
-  private static List<String> dig(Netns from, List<String> names, String transport) {
-    List<String> argv = new ArrayList<>(List.of("dig", "@" + LOCAL_IP, "+short", "+tries=1", "+time=2", transport));
+  private static List<String> dig(Netns from, String server, List<String> names, String transport) {
+    List<String> argv = new ArrayList<>(List.of("dig", "@" + server, "+short", "+tries=1", "+time=2", transport));
     argv.addAll(names);
     return Dns.answers(from.runner.run(argv, null));
   }
 
-  private int dnsEntries() {
+  private int dnsEntries(String family) {
     int entries = 0;
     for (String proto : List.of("udp", "tcp")) {
-      CommandRunner.Result listed = node.run("conntrack", "-L", "-p", proto, "--dport", "53");
+      CommandRunner.Result listed = node.run("conntrack", "-L", "-f", family, "-p", proto, "--dport", "53");
       assertThat(listed.ok()).as(listed.stderr()).isTrue();
       entries += (int) listed.stdout().lines().filter(l -> !l.isBlank()).count();
     }

@@ -47,5 +47,8 @@ final class Dns {
     node.sh("ip link add veth-n type veth peer name veth-p netns " + pod.name);
     node.sh("ip addr add 10.200.0.1/24 dev veth-n && ip link set veth-n up");
     pod.sh("ip addr add 10.200.0.2/24 dev veth-p && ip link set veth-p up && ip route add default via 10.200.0.1");
+    // nodad: usable at once instead of after duplicate address detection
+    node.sh("ip -6 addr add fd00:200::1/64 dev veth-n nodad");
+    pod.sh("ip -6 addr add fd00:200::2/64 dev veth-p nodad && ip -6 route add default via fd00:200::1");
   }
 }

@@ -192,7 +192,7 @@ class IptablesRulesTest {
 
     assertThat(netns.saveRules("iptables-nft-save", "raw"))
         .contains(
-            "-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -m socket -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK",
+            "-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -m socket --nowildcard -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK",
             "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK")
         .noneMatch(l -> l.startsWith("-A OUTPUT -d 10.96.0.10/32") && l.contains("--dport 53 "));
     assertThat(networking.reconcile().clean()).isTrue();

@@ -177,7 +177,7 @@ class NftablesRulesTest {
     assertThat(networking.reconcile().added()).hasSize(10);
 
     assertThat(netns.sh("nft list chain inet nodecache raw_prerouting"))
-        .contains("ip daddr 10.96.0.10 udp dport 53 socket wildcard 0 notrack " + SKIP);
+        .contains("ip daddr 10.96.0.10 udp dport 53 socket transparent 0 notrack " + SKIP);
     assertThat(networking.reconcile().clean()).isTrue();
   }
 }

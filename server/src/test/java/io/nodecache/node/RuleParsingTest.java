@@ -31,7 +31,7 @@ class RuleParsingTest {
             + " => PREROUTING|udp|d 169.254.20.10:53|NOTRACK|NodeLocal DNS Cache: skip conntrack|",
         "-A OUTPUT -s fd00::10/128 -p tcp -m tcp --sport 8080 -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK"
             + " => OUTPUT|tcp|s fd00::10:8080|NOTRACK|NodeLocal DNS Cache: skip conntrack|",
-        "-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -m socket -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK"
+        "-A PREROUTING -d 10.96.0.10/32 -p udp -m udp --dport 53 -m socket --nowildcard -m comment --comment \"NodeLocal DNS Cache: skip conntrack\" -j NOTRACK"
             + " => PREROUTING|udp|d 10.96.0.10:53|NOTRACK|NodeLocal DNS Cache: skip conntrack|socket",
         "-A INPUT -d 169.254.20.10/32 -p tcp -m tcp --dport 53 -m comment --comment \"a \\\"quoted\\\" one\" -j ACCEPT"
             + " => INPUT|tcp|d 169.254.20.10:53|ACCEPT|a \"quoted\" one|",
@@ -49,7 +49,8 @@ class RuleParsingTest {
         "-A PREROUTING -d 169.254.0.0/16 -p udp -m udp --dport 53 -m comment --comment x -j NOTRACK",
         "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -j NOTRACK",
         "-A PREROUTING -d 169.254.20.10/32 -s 10.0.0.1/32 -p udp -m udp --dport 53 -m comment --comment x -j NOTRACK",
-        "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m socket --nowildcard -m comment --comment x -j NOTRACK",
+        "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m socket -m comment --comment x -j NOTRACK",
+        "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m socket --transparent --nowildcard -m comment --comment x -j NOTRACK",
         "-A PREROUTING -d 169.254.20.10/32 -p udp -m udp --dport 53 -m comment --comment x -j CT --notrack",
         "-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT",
       })
@@ -107,8 +108,8 @@ class RuleParsingTest {
     String skip = " -j NOTRACK -m comment --comment \"NodeLocal DNS Cache: skip conntrack\"";
     assertThat(rules).filteredOn(Rule::socketMatch).extracting(Rule::describe)
         .containsExactly(
-            "iptables -t raw -I PREROUTING -p tcp -d 10.96.0.10 --dport 53 -m socket" + skip,
-            "iptables -t raw -I PREROUTING -p udp -d 10.96.0.10 --dport 53 -m socket" + skip);
+            "iptables -t raw -I PREROUTING -p tcp -d 10.96.0.10 --dport 53 -m socket --nowildcard" + skip,
+            "iptables -t raw -I PREROUTING -p udp -d 10.96.0.10 --dport 53 -m socket --nowildcard" + skip);
   }
 
   static Stream<Object[]> invalidConfigs() {
@@ -154,6 +155,27 @@ class RuleParsingTest {
     assertThatThrownBy(() -> NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-failopen")))
         .isInstanceOf(ConfigException.class)
         .hasMessage("-failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiterString = " => ",
+      value = {
+        "Another app is currently holding the xtables lock. Stopped waiting after 5s. => iptables_lock"
+            + " => iptables-legacy-restore: another program is holding the xtables lock (share the host's"
+            + " /run/xtables.lock): Another app is currently holding the xtables lock. Stopped waiting after 5s.",
+        "iptables-restore v1.8.9 (legacy): Couldn't load match `socket':No such file or directory => iptables"
+            + " => iptables-legacy-restore -w 5 --noflush failed: iptables-restore v1.8.9 (legacy): Couldn't"
+            + " load match `socket':No such file or directory",
+      })
+  void iptablesFailuresAreClassifiedInOneLine(String stderr, String type, String message) {
+    CommandRunner.Result result =
+        new CommandRunner.Result(List.of("iptables-legacy-restore", "-w", "5", "--noflush"), 4, "", stderr + "\n\nError occurred at line: 2\n");
+
+    SetupException failure = IptablesRules.failure(result);
+
+    assertThat(failure.errorType()).isEqualTo(type);
+    assertThat(failure.getMessage()).isEqualTo(message);
   }
 
   @Test

@@ -33,7 +33,7 @@ final class Dns {
   /** One UDP query with dig from inside {@code netns}; the first answer line, or "" on no answer. */
   static String query(Netns netns, String server, String name) {
     CommandRunner.Result result =
-        netns.run("dig", "@" + server, name, "A", "+short", "+tries=1", "+time=1");
+        netns.run("dig", "@" + server, name, "A", "+short", "+tries=1", "+time=2");
     return answers(result).stream().findFirst().orElse("");
   }
 

@@ -66,17 +66,13 @@ class ServerLifecycleTest {
             ""));
     Path pidfile = dir.resolve("nodecache.pid");
     Path log = dir.resolve("server.log");
-    List<String> argv =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), "io.nodecache.Main",
-                "-conf", corefile.toString(), "-localip", LOCAL_IP, "-interfacename", "lo",
-                "-pidfile", pidfile.toString(), "-rules-backend", "iptables", "-syncinterval", "1"));
-    Process server = node.spawn(ProcessBuilder.Redirect.to(log.toFile()), argv);
+    Process server =
+        startServer(log, "-conf", corefile.toString(), "-localip", LOCAL_IP, "-interfacename", "lo",
+            "-pidfile", pidfile.toString(), "-rules-backend", "iptables", "-syncinterval", "1");
     try {
       await("rules installed after the pidfile", () -> Files.exists(pidfile) && rawRules() == 8, server, log);
       assertThat(node.sh("ip -o addr show dev lo")).contains("inet " + LOCAL_IP + "/32");
+      await("a pod's first query answered", () -> "1.2.3.4".equals(Dns.query(pod, LOCAL_IP, "a.test.local")), server, log);
       node.sh("conntrack -F");
 
       List<String> answers = new ArrayList<>();
@@ -100,6 +96,55 @@ class ServerLifecycleTest {
     } finally {
       LoggerFactory.getLogger(ServerLifecycleTest.class).info("server log:\n{}", Files.readString(log));
     }
+  }
+
+  @Test
+  void failOpenFallsBackToKubeProxyWhenTheServerIsKilledAndComesBack() throws Exception {
+    String clusterIp = "10.96.0.10";
+    String kubeDnsPod = "10.244.255.10";
+    node.sh("ip addr add " + kubeDnsPod + "/32 dev lo");
+    node.sh("iptables -w -t nat -A PREROUTING -d " + clusterIp + " -p udp --dport 53 -j DNAT --to-destination "
+        + kubeDnsPod + ":53");
+    Dns.dnsmasq(node, kubeDnsPod, "2.2.2.2");
+    Path corefile = dir.resolve("Corefile");
+    Files.writeString(
+        corefile,
+        String.join("\n", ".:53 {", "    bind " + LOCAL_IP + " " + clusterIp, "    hosts {",
+            "        1.1.1.1 a.test.local", "    }", "}", ""));
+    String[] flags = {
+      "-conf", corefile.toString(), "-localip", LOCAL_IP + "," + clusterIp, "-interfacename", "lo",
+      "-rules-backend", "auto", "-failopen", "-skipteardown"
+    };
+    Path log = dir.resolve("server.log");
+    Process server = startServer(log, flags);
+    try {
+      await("answers on the ClusterIP", () -> "1.1.1.1".equals(Dns.query(pod, clusterIp, "a.test.local")), server, log);
+
+      server.destroyForcibly(); // SIGKILL, as the OOM killer would: rules and addresses stay
+      assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(Dns.query(pod, clusterIp, "a.test.local")).as("kube-dns behind the DNAT answers").isEqualTo("2.2.2.2");
+      assertThat(Dns.query(pod, LOCAL_IP, "a.test.local")).as("the link-local IP has nothing to fall back to").isEmpty();
+
+      Files.writeString(log, "");
+      server = startServer(log, flags);
+      Process restarted = server;
+      await("the restarted server answers again",
+          () -> "1.1.1.1".equals(Dns.query(pod, clusterIp, "a.test.local")), restarted, log);
+      assertThat(Dns.query(pod, LOCAL_IP, "a.test.local")).isEqualTo("1.1.1.1");
+    } finally {
+      server.destroyForcibly();
+      LoggerFactory.getLogger(ServerLifecycleTest.class).info("server log:\n{}", Files.readString(log));
+    }
+  }
+
+  private Process startServer(Path log, String... flags) throws Exception {
+    List<String> argv =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
+    argv.addAll(List.of(flags));
+    return node.spawn(ProcessBuilder.Redirect.appendTo(log.toFile()), argv);
   }
 
   private int rawRules() {

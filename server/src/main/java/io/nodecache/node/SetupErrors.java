@@ -2,6 +2,7 @@ package io.nodecache.node;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nodecache.observe.ServerMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code coredns_nodecache_setup_errors_total{errortype}}, pre-zeroed with node-cache's error types
- * plus {@code nftables}, so dashboards see every series from the start.
+ * {@code coredns_nodecache_setup_errors_total{errortype}} for the node setup steps: node-cache's error
+ * types plus {@code nftables}, pre-zeroed (see {@link ServerMetrics#SETUP_ERRORS}).
  */
 final class SetupErrors {
 
@@ -20,21 +21,15 @@ final class SetupErrors {
   static final String IPTABLES_LOCK = "iptables_lock";
   static final String INTERFACE_ADD = "interface_add";
   static final String INTERFACE_CHECK = "interface_check";
-  static final String CONFIGMAP = "configmap";
   static final String NFTABLES = "nftables";
-  static final List<String> TYPES =
-      List.of(IPTABLES, IPTABLES_LOCK, INTERFACE_ADD, INTERFACE_CHECK, CONFIGMAP, NFTABLES);
+  static final List<String> TYPES = List.of(ServerMetrics.SETUP_ERRORS);
 
   private final Map<String, Counter> counters = new LinkedHashMap<>();
 
   SetupErrors(MeterRegistry registry) {
     for (String type : TYPES) {
-      counters.put(
-          type,
-          Counter.builder("coredns.nodecache.setup.errors")
-              .description("The number of errors during periodic network setup for node-cache")
-              .tag("errortype", type)
-              .register(registry));
+      // The same meters ServerMetrics pre-zeroes: registering an existing id returns it.
+      counters.put(type, ServerMetrics.setupError(registry, type));
     }
   }
 

@@ -208,6 +208,22 @@ class IptablesRulesTest {
   }
 
   @Test
+  void aLegacyNodeGetsItsRulesInTheLegacyTables() throws Exception {
+    netns.sh("iptables-legacy -w -t filter -A INPUT -p tcp --dport 22 -j ACCEPT");
+    NodeNetworking networking = networking("169.254.20.10");
+
+    assertThat(networking.reconcile().added()).hasSize(12);
+
+    assertThat(networking.rulesBackend()).isEqualTo("iptables (legacy)");
+    assertThat(netns.saveRules("iptables-legacy-save", "raw")).containsExactlyElementsOf(expectedRaw("169.254.20.10/32"));
+    assertThat(netns.saveRules("iptables-nft-save", "raw")).isEmpty();
+    assertThat(networking.reconcile().clean()).isTrue();
+    networking.teardown();
+    assertThat(netns.saveRules("iptables-legacy-save", "raw")).isEmpty();
+    assertThat(netns.saveRules("iptables-legacy-save", "filter")).containsExactly("-A INPUT -p tcp -m tcp --dport 22 -j ACCEPT");
+  }
+
+  @Test
   void missingBinaryIsOneClearCountedError() throws Exception {
     CommandRunner.Result result = netns.run("iptables-nosuch-save", "-t", "raw");
     SetupException failure = IptablesRules.failure(result);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -120,7 +121,7 @@ public final class Doctor {
   /** Runs every check in an operator's order, printing each line as soon as it is known. */
   List<Check> checks(PrintStream out) {
     List<Check> checks = new ArrayList<>();
-    java.util.function.Consumer<Check> report =
+    Consumer<Check> report =
         check -> {
           checks.add(check);
           out.println(check.line());

@@ -209,13 +209,15 @@ class DoctorTest {
         "-interfacename", "lo", "-pidfile", pidfile.toString()));
     argv.addAll(List.of(extraFlags));
     Process server = node.spawn(ProcessBuilder.Redirect.appendTo(dir.resolve("server.log").toFile()), argv);
-    // The rules come right after the pidfile. One query warms the server up: its very first answer
-    // (class loading on a busy machine) may take longer than the doctor's 2 s deadline.
+    // The rules come right after the pidfile. Queries like the doctor's warm the server up: its very
+    // first answer on each path (class loading on a busy machine) may take longer than the doctor's 2 s.
     await("server up with its rules",
         () -> Files.exists(pidfile) && node.run("sh", "-c", "iptables-save | grep -c 'NodeLocal DNS'; ip6tables-save | grep -c 'NodeLocal DNS'; "
             + " nft list table inet nodecache 2>/dev/null | grep -c 'NodeLocal DNS'").stdout().lines().mapToInt(Integer::parseInt).sum() == rules,
         server);
     await("server answers", () -> "1.2.3.4".equals(Dns.query(node, LOCAL_IP, "a.test.local")), server);
+    await("server answers . NS",
+        () -> node.run("dig", "@" + LOCAL_IP, ".", "NS", "+tries=1", "+time=2").stdout().contains("status: "), server);
     return server;
   }
 

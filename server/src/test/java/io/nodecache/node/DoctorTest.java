@@ -1,7 +1,9 @@
 package io.nodecache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nodecache.config.ConfigException;
 import io.nodecache.config.Flags;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -157,6 +159,36 @@ class DoctorTest {
           .contains("fix: in IPVS mode give nodecache only the link-local address (-localip " + LOCAL_IP + ")");
       assertThat(lines.get("interface")).startsWith("FAIL interface: " + CLUSTER_IP + " is on kube-ipvs0, not on lo");
     }
+  }
+
+  @Test
+  void addressesOnAnyInterfaceAndNoRulesWhenTheServerManagesNeither() throws Exception {
+    setUpNode();
+    node.sh("ip link add eth0 type veth peer name eth0-peer && ip addr add " + LOCAL_IP + "/32 dev eth0");
+
+    Map<String, String> lines = new LinkedHashMap<>();
+    doctor(resolvConf("nameserver " + UPSTREAM), lines, "-localip", LOCAL_IP, "-setupinterface=false",
+        "-setupiptables=false");
+
+    assertThat(lines.get("interface"))
+        .isEqualTo("PASS interface: " + LOCAL_IP + "/32 on eth0 (-setupinterface=false: any interface will do)");
+    assertThat(lines.get("rules")).isEqualTo("PASS rules: not checked: -setupiptables=false (the rules are managed elsewhere)");
+    assertThat(lines).doesNotContainKeys("rule order", "duplicates");
+  }
+
+  @ParameterizedTest(name = "doctor {0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "-interfacename lo | -localip is required",
+        "-localip 169.254.20.10 extra | unexpected argument 'extra'",
+        "-localip 169.254.20.10 -rules-backend ipchains | rules-backend: 'ipchains'",
+        "-localip nodelocal | -localip: 'nodelocal' is not an IP address",
+      })
+  void badFlagsAreRefusedWithTheReason(String args, String message) {
+    assertThatThrownBy(() -> Doctor.config(Flags.parse(args.split(" "))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")

@@ -1,0 +1,449 @@
+package io.nodecache.testing;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+
+/**
+ * A real DNS server for tests on 127.0.0.1, UDP and TCP on the same free port, built on plain sockets
+ * and dnsjava. It counts what it receives and can be told per test to misbehave: answer slowly, out of
+ * order, close or reset TCP connections, forge answers, truncate over UDP, or stop answering.
+ * Behaviour changes apply to queries received afterwards.
+ */
+public final class TestUpstream implements AutoCloseable {
+
+  /** Kinds of forged answer sent before (or instead of) the genuine one. */
+  public enum Spoof {
+    /** Same question, ID changed. */
+    WRONG_ID,
+    /** Same ID, another question name. */
+    WRONG_QUESTION,
+    /** Right ID and question, sent over UDP from another port of this host. */
+    OTHER_ADDRESS
+  }
+
+  /** The forged A record data every spoofed answer carries. */
+  public static final String SPOOFED_ADDRESS = "198.51.100.66";
+
+  private final ServerSocket tcp;
+  private final DatagramSocket udp;
+  private final DatagramSocket spoofSocket;
+  private final ScheduledExecutorService workers;
+  private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+  private final ConcurrentLinkedQueue<Message> received = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger udpQueries = new AtomicInteger();
+  private final AtomicInteger tcpQueries = new AtomicInteger();
+  private final AtomicInteger tcpConnections = new AtomicInteger();
+  private final AtomicInteger maxPipelined = new AtomicInteger();
+  private volatile boolean closed;
+
+  private volatile UnaryOperator<Message> responder;
+  private volatile Duration delay = Duration.ZERO;
+  private volatile int outOfOrderBatch;
+  private volatile int closeAfter = -1;
+  private volatile boolean reset;
+  private volatile Spoof spoof;
+  private volatile boolean spoofThenAnswer = true;
+  private volatile boolean truncateUdp;
+  private volatile boolean silent;
+
+  private TestUpstream(UnaryOperator<Message> responder) throws IOException {
+    this.responder = responder;
+    InetAddress lo = InetAddress.getLoopbackAddress();
+    ServerSocket t = null;
+    DatagramSocket u = null;
+    for (int i = 0; i < 50 && u == null; i++) {
+      t = new ServerSocket(0, 128, lo);
+      try {
+        u = new DatagramSocket(new InetSocketAddress(lo, t.getLocalPort()));
+      } catch (IOException taken) {
+        t.close();
+      }
+    }
+    if (u == null) {
+      throw new IOException("no port free for both UDP and TCP");
+    }
+    this.tcp = t;
+    this.udp = u;
+    this.spoofSocket = new DatagramSocket(new InetSocketAddress(lo, 0));
+    this.workers = Executors.newScheduledThreadPool(4, daemon("test-upstream-worker"));
+    daemon("test-upstream-udp").newThread(this::udpLoop).start();
+    daemon("test-upstream-accept").newThread(this::acceptLoop).start();
+  }
+
+  /** Starts a server answering from {@code records} (see {@link Records}). */
+  public static TestUpstream start(String... records) throws IOException {
+    return new TestUpstream(Records.responder(records));
+  }
+
+  /** Starts a server answering with {@code responder} (query in, answer out; null: no answer). */
+  public static TestUpstream start(UnaryOperator<Message> responder) throws IOException {
+    return new TestUpstream(responder);
+  }
+
+  public InetSocketAddress address() {
+    return new InetSocketAddress(tcp.getInetAddress(), tcp.getLocalPort());
+  }
+
+  /** {@code 127.0.0.1:PORT}, as a Corefile {@code TO} argument. */
+  public String hostPort() {
+    return tcp.getInetAddress().getHostAddress() + ":" + tcp.getLocalPort();
+  }
+
+  // ---- behaviour -----------------------------------------------------------------------------
+
+  public TestUpstream answer(UnaryOperator<Message> r) {
+    this.responder = r;
+    return this;
+  }
+
+  public TestUpstream records(String... records) {
+    return answer(Records.responder(records));
+  }
+
+  /** Answers every query after {@code d}. */
+  public TestUpstream delay(Duration d) {
+    this.delay = d;
+    return this;
+  }
+
+  /** On each TCP connection, holds answers until {@code batch} queries arrived, then answers them in reverse. */
+  public TestUpstream outOfOrder(int batch) {
+    this.outOfOrderBatch = batch;
+    return this;
+  }
+
+  /** On each TCP connection, answers {@code n} queries and closes the connection on the next one. */
+  public TestUpstream closeAfter(int n) {
+    this.closeAfter = n;
+    this.reset = false;
+    return this;
+  }
+
+  /** Like {@link #closeAfter} but resets the connection (RST). */
+  public TestUpstream resetAfter(int n) {
+    this.closeAfter = n;
+    this.reset = true;
+    return this;
+  }
+
+  /** Sends a forged answer first; then the genuine one if {@code thenAnswer}. */
+  public TestUpstream spoof(Spoof kind, boolean thenAnswer) {
+    this.spoof = kind;
+    this.spoofThenAnswer = thenAnswer;
+    return this;
+  }
+
+  /** Answers UDP queries with TC=1 and no records; TCP normally. */
+  public TestUpstream truncateUdp(boolean on) {
+    this.truncateUdp = on;
+    return this;
+  }
+
+  /** Reads queries but never answers. */
+  public TestUpstream silent(boolean on) {
+    this.silent = on;
+    return this;
+  }
+
+  /** Back to answering normally (the responder is kept), closing every open TCP connection. */
+  public TestUpstream normal() {
+    delay = Duration.ZERO;
+    outOfOrderBatch = 0;
+    closeAfter = -1;
+    spoof = null;
+    truncateUdp = false;
+    silent = false;
+    return this;
+  }
+
+  // ---- observations ---------------------------------------------------------------------------
+
+  public int udpQueries() {
+    return udpQueries.get();
+  }
+
+  public int tcpQueries() {
+    return tcpQueries.get();
+  }
+
+  public int queries() {
+    return udpQueries.get() + tcpQueries.get();
+  }
+
+  public int tcpConnections() {
+    return tcpConnections.get();
+  }
+
+  /** Currently open TCP connections. */
+  public int openConnections() {
+    return connections.size();
+  }
+
+  /** Most queries seen unanswered at once on one TCP connection. */
+  public int maxPipelined() {
+    return maxPipelined.get();
+  }
+
+  /** Every query received, in arrival order. */
+  public List<Message> received() {
+    return List.copyOf(received);
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    udp.close();
+    spoofSocket.close();
+    try {
+      tcp.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+    for (Socket s : connections) {
+      closeQuietly(s);
+    }
+    workers.shutdownNow();
+  }
+
+  // ---- UDP ------------------------------------------------------------------------------------
+
+  private void udpLoop() {
+    byte[] buf = new byte[65535];
+    while (!closed) {
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        udp.receive(p);
+      } catch (IOException e) {
+        return;
+      }
+      Message q;
+      try {
+        q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+      } catch (IOException e) {
+        continue;
+      }
+      udpQueries.incrementAndGet();
+      received.add(q);
+      SocketAddress from = p.getSocketAddress();
+      if (silent) {
+        continue;
+      }
+      Runnable reply = () -> answerUdp(q, from);
+      schedule(reply);
+    }
+  }
+
+  private void answerUdp(Message q, SocketAddress to) {
+    Message a = truncateUdp ? truncated(q) : responder.apply(q);
+    if (a == null) {
+      return;
+    }
+    try {
+      Spoof s = spoof;
+      if (s != null) {
+        byte[] forged = forged(q, a, s).toWire();
+        DatagramSocket via = s == Spoof.OTHER_ADDRESS ? spoofSocket : udp;
+        via.send(new DatagramPacket(forged, forged.length, to));
+        if (!spoofThenAnswer) {
+          return;
+        }
+      }
+      byte[] wire = a.toWire(65535);
+      udp.send(new DatagramPacket(wire, wire.length, to));
+    } catch (IOException e) {
+      // the socket is closing
+    }
+  }
+
+  private static Message truncated(Message q) {
+    Message a = Records.reply(q);
+    a.getHeader().setFlag(Flags.TC);
+    return a;
+  }
+
+  // ---- TCP ------------------------------------------------------------------------------------
+
+  private void acceptLoop() {
+    while (!closed) {
+      Socket s;
+      try {
+        s = tcp.accept();
+      } catch (IOException e) {
+        return;
+      }
+      tcpConnections.incrementAndGet();
+      connections.add(s);
+      daemon("test-upstream-conn").newThread(() -> serve(s)).start();
+    }
+  }
+
+  /** Per-connection state, touched by the reader thread and the workers. */
+  private final class Conn {
+    final Socket socket;
+    final OutputStream out;
+    final AtomicInteger unanswered = new AtomicInteger();
+    final List<Message> batch = new ArrayList<>();
+    int count;
+
+    Conn(Socket socket) throws IOException {
+      this.socket = socket;
+      this.out = socket.getOutputStream();
+    }
+
+    void write(Message m) {
+      byte[] wire = m.toWire(65535);
+      synchronized (this) {
+        try {
+          DataOutputStream d = new DataOutputStream(out);
+          d.writeShort(wire.length);
+          d.write(wire);
+          d.flush();
+        } catch (IOException e) {
+          closeQuietly(socket);
+        }
+      }
+    }
+  }
+
+  private void serve(Socket s) {
+    try (s) {
+      s.setTcpNoDelay(true);
+      Conn c = new Conn(s);
+      InputStream in = s.getInputStream();
+      DataInputStream d = new DataInputStream(in);
+      while (!closed) {
+        int len = d.readUnsignedShort();
+        byte[] wire = new byte[len];
+        d.readFully(wire);
+        Message q = new Message(wire);
+        tcpQueries.incrementAndGet();
+        received.add(q);
+        c.count++;
+        if (closeAfter >= 0 && c.count > closeAfter) {
+          if (reset) {
+            s.setSoLinger(true, 0);
+          }
+          return;
+        }
+        if (silent) {
+          continue;
+        }
+        maxPipelined.accumulateAndGet(c.unanswered.incrementAndGet(), Math::max);
+        int batchSize = outOfOrderBatch;
+        if (batchSize > 1) {
+          List<Message> ready = null;
+          synchronized (c.batch) {
+            c.batch.add(q);
+            if (c.batch.size() >= batchSize) {
+              ready = new ArrayList<>(c.batch);
+              c.batch.clear();
+            }
+          }
+          if (ready != null) {
+            Collections.reverse(ready);
+            List<Message> reversed = ready;
+            schedule(() -> reversed.forEach(m -> answerTcp(c, m)));
+          }
+        } else {
+          schedule(() -> answerTcp(c, q));
+        }
+      }
+    } catch (IOException e) {
+      // peer closed or we are closing
+    } finally {
+      connections.remove(s);
+    }
+  }
+
+  private void answerTcp(Conn c, Message q) {
+    Message a = responder.apply(q);
+    if (a == null) {
+      return;
+    }
+    Spoof s = spoof;
+    if (s != null && s != Spoof.OTHER_ADDRESS) {
+      c.write(forged(q, a, s));
+      if (!spoofThenAnswer) {
+        return;
+      }
+    }
+    c.unanswered.decrementAndGet();
+    c.write(a);
+  }
+
+  private static Message forged(Message q, Message genuine, Spoof kind) {
+    Message f = Records.reply(q);
+    f.addRecord(Records.rr(q.getQuestion().getName() + " 300 IN A " + SPOOFED_ADDRESS), org.xbill.DNS.Section.ANSWER);
+    switch (kind) {
+      case WRONG_ID -> f.getHeader().setID(genuine.getHeader().getID() ^ 0x5a5a);
+      case WRONG_QUESTION -> {
+        f.removeAllRecords(org.xbill.DNS.Section.QUESTION);
+        f.removeAllRecords(org.xbill.DNS.Section.ANSWER);
+        f.addRecord(
+            org.xbill.DNS.Record.newRecord(Records.name("spoofed.invalid."), q.getQuestion().getType(), q.getQuestion().getDClass()),
+            org.xbill.DNS.Section.QUESTION);
+        f.addRecord(Records.rr("spoofed.invalid. 300 IN A " + SPOOFED_ADDRESS), org.xbill.DNS.Section.ANSWER);
+      }
+      default -> {
+        // OTHER_ADDRESS: the datagram's source is what is wrong
+      }
+    }
+    return f;
+  }
+
+  private void schedule(Runnable r) {
+    if (closed) {
+      return;
+    }
+    long d = delay.toNanos();
+    try {
+      if (d > 0) {
+        workers.schedule(r, d, TimeUnit.NANOSECONDS);
+      } else {
+        workers.execute(r);
+      }
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  private static void closeQuietly(Socket s) {
+    try {
+      s.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -127,8 +127,18 @@ public final class Forward implements Handler, Lifecycle {
       shared = inFlight.putIfAbsent(key, mine);
       if (shared == null) {
         shared = mine;
-        mine.whenComplete((m, e) -> inFlight.remove(key, mine));
-        new Resolution(this, request, mine).start();
+        CompletableFuture<Message> upstream = new CompletableFuture<>();
+        // Leave the map before anyone sees the answer, so a later query starts a new exchange.
+        upstream.whenComplete(
+            (m, e) -> {
+              inFlight.remove(key, mine);
+              if (e == null) {
+                mine.complete(m);
+              } else {
+                mine.completeExceptionally(e);
+              }
+            });
+        new Resolution(this, request, upstream).start();
       }
     }
     return shared.handle(

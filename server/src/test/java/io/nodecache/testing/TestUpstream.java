@@ -58,6 +58,7 @@ public final class TestUpstream implements AutoCloseable {
   private final AtomicInteger tcpQueries = new AtomicInteger();
   private final AtomicInteger tcpConnections = new AtomicInteger();
   private final AtomicInteger maxPipelined = new AtomicInteger();
+  private final ConcurrentLinkedQueue<Integer> udpSourcePorts = new ConcurrentLinkedQueue<>();
   private volatile boolean closed;
 
   private volatile UnaryOperator<Message> responder;
@@ -208,6 +209,11 @@ public final class TestUpstream implements AutoCloseable {
     return maxPipelined.get();
   }
 
+  /** Source ports of the UDP queries received, in arrival order. */
+  public List<Integer> udpSourcePorts() {
+    return List.copyOf(udpSourcePorts);
+  }
+
   /** Every query received, in arrival order. */
   public List<Message> received() {
     return List.copyOf(received);
@@ -247,6 +253,7 @@ public final class TestUpstream implements AutoCloseable {
         continue;
       }
       udpQueries.incrementAndGet();
+      udpSourcePorts.add(p.getPort());
       received.add(q);
       SocketAddress from = p.getSocketAddress();
       if (silent) {

@@ -138,6 +138,15 @@ final class TcpPool {
     }
   }
 
+  /** Queries in flight (or reserved) over all connections. */
+  int inFlight() {
+    int sum = 0;
+    for (TcpConnection c : connections) {
+      sum += c.load();
+    }
+    return sum;
+  }
+
   int size() {
     return connections.size();
   }

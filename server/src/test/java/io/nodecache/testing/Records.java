@@ -19,22 +19,35 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
-/** Zone-file text to dnsjava records, queries and answers for tests. */
+/** Records written as zone-file text, queries, and a responder answering from them, for tests. */
 public final class Records {
 
   private Records() {}
 
-  /** One record from zone-file text, e.g. {@code rr("www.example.test. 30 IN A 192.0.2.1")}. */
+  /** Parses one zone-file line, e.g. {@code rr("web.default.svc.cluster.local. 30 IN A 10.96.0.20")}. */
   public static Record rr(String line) {
-    try (Master m = new Master(new ByteArrayInputStream(line.getBytes(StandardCharsets.UTF_8)), Name.root)) {
+    try (Master m = new Master(new ByteArrayInputStream((line + "\n").getBytes(StandardCharsets.UTF_8)), Name.root, 3600)) {
       Record r = m.nextRecord();
       if (r == null) {
-        throw new IllegalArgumentException("no record in '" + line + "'");
+        throw new IllegalArgumentException("no record in: " + line);
       }
       return r;
     } catch (IOException e) {
-      throw new IllegalArgumentException("'" + line + "': " + e.getMessage(), e);
+      throw new IllegalArgumentException(line + ": " + e.getMessage(), e);
     }
+  }
+
+  /** The section as zone-file lines, sorted, for order-insensitive comparison. */
+  public static List<String> lines(Message m, int section) {
+    return m.getSection(section).stream().map(Record::toString).sorted().toList();
+  }
+
+  public static List<String> answer(Message m) {
+    return lines(m, Section.ANSWER);
+  }
+
+  public static List<String> sorted(String... zoneLines) {
+    return java.util.Arrays.stream(zoneLines).map(Records::rr).map(Record::toString).sorted().toList();
   }
 
   public static Name name(String s) {
@@ -104,7 +117,7 @@ public final class Records {
     };
   }
 
-  /** Answer records as zone-file lines, for AssertJ comparisons. */
+  /** Answer records as zone-file lines (whitespace collapsed), in message order. */
   public static List<String> answers(Message m) {
     List<String> out = new ArrayList<>();
     for (Record r : m.getSection(Section.ANSWER)) {

@@ -54,10 +54,46 @@ final class Upstream {
     this.probe = m.toWire();
   }
 
-  /** CoreDNS's {@code to} label: {@code IP:port}, IPv6 in brackets. */
+  /** CoreDNS's {@code to} label: {@code IP:port}, IPv6 compressed (RFC 5952) in brackets. */
   static String label(InetSocketAddress a) {
-    String ip = a.getAddress().getHostAddress();
-    return (a.getAddress() instanceof Inet6Address ? "[" + ip + "]" : ip) + ":" + a.getPort();
+    if (a.getAddress() instanceof Inet6Address v6) {
+      return "[" + compressed(v6.getAddress()) + "]:" + a.getPort();
+    }
+    return a.getAddress().getHostAddress() + ":" + a.getPort();
+  }
+
+  /** RFC 5952 §4: lower-case hex, leading zeros dropped, the longest run of two or more zero groups as "::". */
+  static String compressed(byte[] b) {
+    int[] g = new int[8];
+    for (int i = 0; i < 8; i++) {
+      g[i] = ((b[2 * i] & 0xff) << 8) | (b[2 * i + 1] & 0xff);
+    }
+    int bestStart = -1;
+    int bestLen = 1;
+    for (int i = 0; i < 8; ) {
+      int j = i;
+      while (j < 8 && g[j] == 0) {
+        j++;
+      }
+      if (j - i > bestLen) {
+        bestStart = i;
+        bestLen = j - i;
+      }
+      i = j == i ? i + 1 : j;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 8; i++) {
+      if (i == bestStart) {
+        sb.append("::");
+        i += bestLen - 1;
+        continue;
+      }
+      if (sb.length() > 0 && sb.charAt(sb.length() - 1) != ':') {
+        sb.append(':');
+      }
+      sb.append(Integer.toHexString(g[i]));
+    }
+    return sb.toString();
   }
 
   String label() {

@@ -64,6 +64,17 @@ class ForwardUdpTest {
     assertThat(up.tcpQueries()).isEqualTo(c.tcp());
   }
 
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"", "force_tcp"})
+  void ipv6Upstream(String options) throws Exception {
+    try (TestUpstream v6 = TestUpstream.startOn(java.net.InetAddress.getByName("::1"), WWW)) {
+      Forward f = fx.forward("forward . " + v6.hostPort() + " {\n" + options + "\n}");
+      assertThat(answers(ask(f, query("www.example.test", "A")))).containsExactly(WWW);
+      assertThat(v6.queries()).isEqualTo(1);
+      assertThat(fx.scrape()).contains("coredns_forward_requests_total{to=\"" + v6.hostPort() + "\"} 1.0");
+    }
+  }
+
   @Test
   void truncatedUdpAnswerIsRetriedOverTcp() throws Exception {
     Forward f = forward();

@@ -71,9 +71,8 @@ public final class TestUpstream implements AutoCloseable {
   private volatile boolean truncateUdp;
   private volatile boolean silent;
 
-  private TestUpstream(UnaryOperator<Message> responder) throws IOException {
+  private TestUpstream(InetAddress lo, UnaryOperator<Message> responder) throws IOException {
     this.responder = responder;
-    InetAddress lo = InetAddress.getLoopbackAddress();
     ServerSocket t = null;
     DatagramSocket u = null;
     for (int i = 0; i < 50 && u == null; i++) {
@@ -97,21 +96,28 @@ public final class TestUpstream implements AutoCloseable {
 
   /** Starts a server answering from {@code records} (see {@link Records}). */
   public static TestUpstream start(String... records) throws IOException {
-    return new TestUpstream(Records.responder(records));
+    return new TestUpstream(InetAddress.getLoopbackAddress(), Records.responder(records));
+  }
+
+  /** Starts a server on {@code address} (e.g. {@code ::1}) answering from {@code records}. */
+  public static TestUpstream startOn(InetAddress address, String... records) throws IOException {
+    return new TestUpstream(address, Records.responder(records));
   }
 
   /** Starts a server answering with {@code responder} (query in, answer out; null: no answer). */
   public static TestUpstream start(UnaryOperator<Message> responder) throws IOException {
-    return new TestUpstream(responder);
+    return new TestUpstream(InetAddress.getLoopbackAddress(), responder);
   }
 
   public InetSocketAddress address() {
     return new InetSocketAddress(tcp.getInetAddress(), tcp.getLocalPort());
   }
 
-  /** {@code 127.0.0.1:PORT}, as a Corefile {@code TO} argument. */
+  /** {@code 127.0.0.1:PORT} or {@code [::1]:PORT}, as a Corefile {@code TO} argument. */
   public String hostPort() {
-    return tcp.getInetAddress().getHostAddress() + ":" + tcp.getLocalPort();
+    InetAddress a = tcp.getInetAddress();
+    String host = a instanceof java.net.Inet6Address ? "[" + (a.isLoopbackAddress() ? "::1" : a.getHostAddress()) + "]" : a.getHostAddress();
+    return host + ":" + tcp.getLocalPort();
   }
 
   // ---- behaviour -----------------------------------------------------------------------------

@@ -54,12 +54,21 @@ public final class Forward implements Handler, Lifecycle {
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.metrics = metrics;
-    SecureRandom ids = new SecureRandom();
+    SecureRandom ids = idSource();
     List<Upstream> ups = new ArrayList<>();
     for (var a : config.to()) {
       ups.add(new Upstream(a, config, transport, ticker, scheduler, ids, metrics));
     }
     this.upstreams = List.copyOf(ups);
+  }
+
+  /** A DRBG (NIST SP 800-90A): unpredictable IDs without a read of /dev/urandom per query on the event loop. */
+  private static SecureRandom idSource() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (java.security.NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
   }
 
   @Override

@@ -50,6 +50,7 @@ final class ForwardMetrics {
     final Counter connHitsTcp;
     final Counter connMissesTcp;
     final Counter connMissesUdp;
+    final Counter connHitsUdp;
     final Counter mismatched;
     private final ConcurrentMap<Integer, ByRcode> byRcode = new ConcurrentHashMap<>();
 
@@ -72,6 +73,7 @@ final class ForwardMetrics {
               .register(registry);
       connHitsTcp = conn("coredns_proxy_conn_cache_hits", "tcp", "Counter of connection cache hits per upstream and protocol.");
       connMissesTcp = conn("coredns_proxy_conn_cache_misses", "tcp", "Counter of connection cache misses per upstream and protocol.");
+      connHitsUdp = conn("coredns_proxy_conn_cache_hits", "udp", "Counter of connection cache hits per upstream and protocol.");
       connMissesUdp = conn("coredns_proxy_conn_cache_misses", "udp", "Counter of connection cache misses per upstream and protocol.");
       mismatched =
           Counter.builder("coredns_nodecache_forward_mismatched_answers")

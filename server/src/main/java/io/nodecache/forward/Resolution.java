@@ -8,7 +8,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 
 /**
@@ -25,7 +24,6 @@ final class Resolution implements BiConsumer<Message, Throwable> {
   private final CompletableFuture<Message> out;
   private final byte[] wire;
   private final Record question;
-  private final int maxUdpSize;
   private final int[] order;
   private long deadline;
   private boolean tcp;
@@ -43,8 +41,6 @@ final class Resolution implements BiConsumer<Message, Throwable> {
     Message q = request.query();
     this.wire = q.toWire();
     this.question = q.getQuestion();
-    OPTRecord opt = q.getOPT();
-    this.maxUdpSize = opt == null ? 512 : Math.max(512, opt.getPayloadSize());
     this.tcp = config.forceTcp() || (!config.preferUdp() && request.protocol() == Protocol.TCP);
     this.order = new int[upstreams.size()];
   }
@@ -91,7 +87,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
     tryStart = now;
     u.meters().requests.increment();
     long timeout = Math.min(config.readTimeout().toNanos(), deadline - now);
-    u.exchange(tcp, wire, question, timeout, maxUdpSize).whenComplete(this);
+    u.exchange(tcp, wire, question, timeout).whenComplete(this);
   }
 
   @Override

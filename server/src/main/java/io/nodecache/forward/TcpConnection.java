@@ -11,6 +11,7 @@ import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -85,15 +86,17 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     return lastUsed;
   }
 
-  /** Sends {@code wire} (a query, ID to be replaced) after {@link #tryReserve}. */
-  void send(byte[] wire, Pending p, long timeoutNanos) {
-    p.result.whenComplete((m, e) -> release());
+  /** Sends {@code wire} (a query, ID to be replaced) after {@link #tryReserve}; completes with the answer. */
+  CompletableFuture<Message> send(byte[] wire, Pending p, long timeoutNanos) {
+    // Callers see the answer only after the slot is released.
+    CompletableFuture<Message> result = p.result.whenComplete((m, e) -> release());
     EventLoop loop = channel().eventLoop();
     if (loop.inEventLoop()) {
       write(wire, p, timeoutNanos);
     } else {
       loop.execute(() -> write(wire, p, timeoutNanos));
     }
+    return result;
   }
 
   private void release() {

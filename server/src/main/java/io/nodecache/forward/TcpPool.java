@@ -73,8 +73,7 @@ final class TcpPool {
       p.fail(UpstreamException.Kind.OVERLOADED, closed ? "forwarder stopped" : label + ": too many queries in flight");
       return p.result;
     }
-    c.send(wire, p, timeoutNanos);
-    return p.result;
+    return c.send(wire, p, timeoutNanos);
   }
 
   private TcpConnection acquire() {

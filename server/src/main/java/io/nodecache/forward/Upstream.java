@@ -45,7 +45,7 @@ final class Upstream {
     this.scheduler = scheduler;
     this.meters = metrics.to(label);
     this.tcp = new TcpPool(address, label, transport, ticker, config.readTimeout().toMillis(), meters);
-    this.udp = new UdpClient(address, label, transport, ids, meters);
+    this.udp = new UdpClient(address, label, transport, ids, ticker::read, meters);
     this.probeQuestion = Record.newRecord(config.healthCheckDomain(), Type.NS, DClass.IN);
     Message m = Message.newQuery(probeQuestion);
     if (!config.healthCheckRecursion()) {
@@ -116,8 +116,8 @@ final class Upstream {
     return udp;
   }
 
-  CompletableFuture<Message> exchange(boolean overTcp, byte[] wire, Record question, long timeoutNanos, int maxUdpSize) {
-    return overTcp ? tcp.exchange(wire, question, timeoutNanos) : udp.exchange(wire, question, timeoutNanos, maxUdpSize);
+  CompletableFuture<Message> exchange(boolean overTcp, byte[] wire, Record question, long timeoutNanos) {
+    return overTcp ? tcp.exchange(wire, question, timeoutNanos) : udp.exchange(wire, question, timeoutNanos);
   }
 
   boolean down() {
@@ -143,7 +143,7 @@ final class Upstream {
       return;
     }
     long timeout = Math.min(config.readTimeout().toNanos(), TimeUnit.SECONDS.toNanos(1));
-    exchange(config.forceTcp(), probe, probeQuestion, timeout, 512)
+    exchange(config.forceTcp(), probe, probeQuestion, timeout)
         .whenComplete(
             (m, e) -> {
               if (e == null) {
@@ -164,10 +164,12 @@ final class Upstream {
 
   void expire() {
     tcp.expire(config.expire().toNanos(), config.maxIdleConns());
+    udp.expire(config.expire().toNanos());
   }
 
   void stop() {
     stopped = true;
     tcp.close();
+    udp.close();
   }
 }

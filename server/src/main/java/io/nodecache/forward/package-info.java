@@ -22,6 +22,8 @@
  *       in front should not keep truncated answers.
  *   <li>{@code max_connect_attempts} defaults to two tries per upstream; the 5 s deadline applies
  *       as in CoreDNS.
+ *   <li>A UDP socket (kernel-chosen random port) carries one query at a time, with a fresh random
+ *       ID, and is reused for at most 100 queries; one that saw a timeout is closed.
  *   <li>In-flight queries are capped per upstream (TCP: 16 connections × 256 queries; UDP: 4,096
  *       sockets), so a hanging upstream holds bounded memory until the per-try timeouts release it.
  * </ul>

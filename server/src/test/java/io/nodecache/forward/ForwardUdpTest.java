@@ -87,15 +87,33 @@ class ForwardUdpTest {
   }
 
   @Test
-  void eachUdpQueryUsesItsOwnSourcePortAndId() throws Exception {
+  void udpSocketsAreReusedAWhileThenReplacedAndIdsAreFresh() throws Exception {
     Forward f = forward();
-    for (int i = 0; i < 10; i++) {
+    int n = 2 * UdpClient.MAX_USES + 10;
+    for (int i = 0; i < n; i++) {
       Message q = query("www.example.test", "A");
       q.getHeader().setID(7);
       assertThat(ask(f, q).getHeader().getID()).isEqualTo(7);
     }
-    assertThat(up.udpSourcePorts()).hasSize(10).doesNotHaveDuplicates();
+    assertThat(up.udpSourcePorts()).hasSize(n);
+    assertThat(new java.util.HashSet<>(up.udpSourcePorts())).as("a new random port every %d queries", UdpClient.MAX_USES).hasSize(3);
     assertThat(up.received()).extracting(m -> m.getHeader().getID()).doesNotContain(7);
+    assertThat(new java.util.HashSet<>(up.received().stream().map(m -> m.getHeader().getID()).toList()).size())
+        .as("IDs drawn at random").isGreaterThan(n - 10);
+  }
+
+  @Test
+  void aSocketThatTimedOutIsNotReused() throws Exception {
+    Forward f = forward("read_timeout 100ms", "max_connect_attempts 1", "max_fails 0");
+    ask(f, query("www.example.test", "A"));
+    up.silent(true);
+    assertThat(ask(f, query("www.example.test", "A")).getRcode()).isEqualTo(Rcode.SERVFAIL);
+    up.silent(false);
+    ask(f, query("www.example.test", "A"));
+    List<Integer> ports = up.udpSourcePorts();
+    assertThat(ports).hasSize(3);
+    assertThat(ports.get(1)).as("reused after an answer").isEqualTo(ports.get(0));
+    assertThat(ports.get(2)).as("replaced after a timeout").isNotEqualTo(ports.get(1));
   }
 
   static List<Arguments> spoofs() {

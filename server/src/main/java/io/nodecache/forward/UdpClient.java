@@ -149,7 +149,7 @@ final class UdpClient {
             }
           });
     }
-    return p.result;
+    return result;
   }
 
   /** Closes sockets idle for {@code expireNanos} or more. */

@@ -88,6 +88,13 @@ public final class Records {
     return a;
   }
 
+  /** An empty reply to {@code q} with TC=1, as a server sends when the answer does not fit over UDP. */
+  public static Message truncated(Message q) {
+    Message a = reply(q);
+    a.getHeader().setFlag(Flags.TC);
+    return a;
+  }
+
   /**
    * A responder answering from zone-file lines: records of the asked name and type; NODATA when the
    * name has other types; NXDOMAIN otherwise. {@code . IN NS} (health checks) always gets NOERROR.

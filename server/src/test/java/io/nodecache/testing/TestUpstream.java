@@ -24,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
 /**
@@ -34,19 +33,6 @@ import org.xbill.DNS.Message;
  * Behaviour changes apply to queries received afterwards.
  */
 public final class TestUpstream implements AutoCloseable {
-
-  /** Kinds of forged answer sent before (or instead of) the genuine one. */
-  public enum Spoof {
-    /** Same question, ID changed. */
-    WRONG_ID,
-    /** Same ID, another question name. */
-    WRONG_QUESTION,
-    /** Right ID and question, sent over UDP from another port of this host. */
-    OTHER_ADDRESS
-  }
-
-  /** The forged A record data every spoofed answer carries. */
-  public static final String SPOOFED_ADDRESS = "198.51.100.66";
 
   private final ServerSocket tcp;
   private final DatagramSocket udp;
@@ -271,14 +257,14 @@ public final class TestUpstream implements AutoCloseable {
   }
 
   private void answerUdp(Message q, SocketAddress to) {
-    Message a = truncateUdp ? truncated(q) : responder.apply(q);
+    Message a = truncateUdp ? Records.truncated(q) : responder.apply(q);
     if (a == null) {
       return;
     }
     try {
       Spoof s = spoof;
       if (s != null) {
-        byte[] forged = forged(q, a, s).toWire();
+        byte[] forged = s.forge(q, a).toWire();
         DatagramSocket via = s == Spoof.OTHER_ADDRESS ? spoofSocket : udp;
         via.send(new DatagramPacket(forged, forged.length, to));
         if (!spoofThenAnswer) {
@@ -290,12 +276,6 @@ public final class TestUpstream implements AutoCloseable {
     } catch (IOException e) {
       // the socket is closing
     }
-  }
-
-  private static Message truncated(Message q) {
-    Message a = Records.reply(q);
-    a.getHeader().setFlag(Flags.TC);
-    return a;
   }
 
   // ---- TCP ------------------------------------------------------------------------------------
@@ -399,33 +379,13 @@ public final class TestUpstream implements AutoCloseable {
     }
     Spoof s = spoof;
     if (s != null && s != Spoof.OTHER_ADDRESS) {
-      c.write(forged(q, a, s));
+      c.write(s.forge(q, a));
       if (!spoofThenAnswer) {
         return;
       }
     }
     c.unanswered.decrementAndGet();
     c.write(a);
-  }
-
-  private static Message forged(Message q, Message genuine, Spoof kind) {
-    Message f = Records.reply(q);
-    f.addRecord(Records.rr(q.getQuestion().getName() + " 300 IN A " + SPOOFED_ADDRESS), org.xbill.DNS.Section.ANSWER);
-    switch (kind) {
-      case WRONG_ID -> f.getHeader().setID(genuine.getHeader().getID() ^ 0x5a5a);
-      case WRONG_QUESTION -> {
-        f.removeAllRecords(org.xbill.DNS.Section.QUESTION);
-        f.removeAllRecords(org.xbill.DNS.Section.ANSWER);
-        f.addRecord(
-            org.xbill.DNS.Record.newRecord(Records.name("spoofed.invalid."), q.getQuestion().getType(), q.getQuestion().getDClass()),
-            org.xbill.DNS.Section.QUESTION);
-        f.addRecord(Records.rr("spoofed.invalid. 300 IN A " + SPOOFED_ADDRESS), org.xbill.DNS.Section.ANSWER);
-      }
-      default -> {
-        // OTHER_ADDRESS: the datagram's source is what is wrong
-      }
-    }
-    return f;
   }
 
   private void schedule(Runnable r) {

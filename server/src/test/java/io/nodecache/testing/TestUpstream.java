@@ -1,10 +1,8 @@
 package io.nodecache.testing;
 
 import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -75,9 +73,9 @@ public final class TestUpstream implements AutoCloseable {
     this.tcp = t;
     this.udp = u;
     this.spoofSocket = new DatagramSocket(new InetSocketAddress(lo, 0));
-    this.workers = Executors.newScheduledThreadPool(4, daemon("test-upstream-worker"));
-    daemon("test-upstream-udp").newThread(this::udpLoop).start();
-    daemon("test-upstream-accept").newThread(this::acceptLoop).start();
+    this.workers = Executors.newScheduledThreadPool(4, TcpConn.daemon("test-upstream-worker"));
+    TcpConn.daemon("test-upstream-udp").newThread(this::udpLoop).start();
+    TcpConn.daemon("test-upstream-accept").newThread(this::acceptLoop).start();
   }
 
   /** Starts a server answering from {@code records} (see {@link Records}). */
@@ -222,7 +220,7 @@ public final class TestUpstream implements AutoCloseable {
       // closing anyway
     }
     for (Socket s : connections) {
-      closeQuietly(s);
+      TcpConn.closeQuietly(s);
     }
     workers.shutdownNow();
   }
@@ -290,42 +288,14 @@ public final class TestUpstream implements AutoCloseable {
       }
       tcpConnections.incrementAndGet();
       connections.add(s);
-      daemon("test-upstream-conn").newThread(() -> serve(s)).start();
-    }
-  }
-
-  /** Per-connection state, touched by the reader thread and the workers. */
-  private final class Conn {
-    final Socket socket;
-    final OutputStream out;
-    final AtomicInteger unanswered = new AtomicInteger();
-    final List<Message> batch = new ArrayList<>();
-    int count;
-
-    Conn(Socket socket) throws IOException {
-      this.socket = socket;
-      this.out = socket.getOutputStream();
-    }
-
-    void write(Message m) {
-      byte[] wire = m.toWire(65535);
-      synchronized (this) {
-        try {
-          DataOutputStream d = new DataOutputStream(out);
-          d.writeShort(wire.length);
-          d.write(wire);
-          d.flush();
-        } catch (IOException e) {
-          closeQuietly(socket);
-        }
-      }
+      TcpConn.daemon("test-upstream-conn").newThread(() -> serve(s)).start();
     }
   }
 
   private void serve(Socket s) {
     try (s) {
       s.setTcpNoDelay(true);
-      Conn c = new Conn(s);
+      TcpConn c = new TcpConn(s);
       InputStream in = s.getInputStream();
       DataInputStream d = new DataInputStream(in);
       while (!closed) {
@@ -372,7 +342,7 @@ public final class TestUpstream implements AutoCloseable {
     }
   }
 
-  private void answerTcp(Conn c, Message q) {
+  private void answerTcp(TcpConn c, Message q) {
     Message a = responder.apply(q);
     if (a == null) {
       return;
@@ -402,21 +372,5 @@ public final class TestUpstream implements AutoCloseable {
     } catch (java.util.concurrent.RejectedExecutionException e) {
       // closing
     }
-  }
-
-  private static void closeQuietly(Socket s) {
-    try {
-      s.close();
-    } catch (IOException ignored) {
-      // already closed
-    }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

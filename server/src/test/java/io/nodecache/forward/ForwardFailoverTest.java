@@ -127,6 +127,19 @@ class ForwardFailoverTest {
   }
 
   @Test
+  void healthCheckAsksTheConfiguredDomainWithoutRecursion() throws Exception {
+    Forward f = forward("force_tcp", "policy sequential", "read_timeout 100ms", "health_check 50ms no_rec domain example.org");
+    a.silent(true);
+    assertThat(answers(ask(f, query("www.example.test", "A")))).containsExactly(WWW);
+    Await.until("a health check reached the upstream", Duration.ofSeconds(5),
+        () -> a.received().stream().anyMatch(m -> m.getQuestion().getName().toString().equals("example.org.")));
+    Message check = a.received().stream()
+        .filter(m -> m.getQuestion().getName().toString().equals("example.org.")).findFirst().orElseThrow();
+    assertThat(check.getQuestion().getType()).isEqualTo(org.xbill.DNS.Type.NS);
+    assertThat(check.getHeader().getFlag(org.xbill.DNS.Flags.RD)).isFalse();
+  }
+
+  @Test
   void whenAllAreDownOneIsTriedAtRandom() throws Exception {
     // Health checks (. NS) and "hang." go unanswered; www is answered.
     var responder = Records.responder(WWW);

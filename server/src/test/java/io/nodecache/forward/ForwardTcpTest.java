@@ -146,6 +146,22 @@ class ForwardTcpTest {
   }
 
   @Test
+  void idleConnectionsBeyondMaxIdleConnsAreClosed() throws Exception {
+    Forward f = forceTcp("max_idle_conns 1");
+    up.delay(Duration.ofMillis(300));
+    int n = 2 * TcpPool.MAX_IN_FLIGHT + 50;
+    List<CompletableFuture<Message>> all = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      all.add(send(f, query("n" + i + ".example.test", "A")));
+    }
+    for (CompletableFuture<Message> c : all) {
+      assertThat(c.get(10, TimeUnit.SECONDS).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+    }
+    assertThat(up.tcpConnections()).as("full connections make the pool grow").isEqualTo(3);
+    Await.until("idle connections beyond 1 closed", Duration.ofSeconds(5), () -> up.openConnections() == 1);
+  }
+
+  @Test
   void slowUpstreamWithinReadTimeoutAnswers() throws Exception {
     Forward f = forceTcp();
     up.delay(Duration.ofMillis(300));

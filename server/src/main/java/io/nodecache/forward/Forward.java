@@ -11,6 +11,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,7 +28,8 @@ import org.xbill.DNS.Section;
 /**
  * The {@code forward} handler: sends queries under its zone to upstream servers, coalescing identical
  * queries in flight into one exchange, and restores each client's ID and question case in the answer.
- * All tries of a query share one deadline; when it passes or every try failed, the client gets SERVFAIL.
+ * All tries of a query share one deadline; when it passes or every try failed, the returned stage fails
+ * with the last error (as CoreDNS returns it: {@code errors} logs it, the listener answers SERVFAIL).
  */
 public final class Forward implements Handler, Lifecycle {
 
@@ -155,7 +157,10 @@ public final class Forward implements Handler, Lifecycle {
           if (max > 0) {
             concurrent.decrementAndGet();
           }
-          return m == null ? reply(request, Rcode.SERVFAIL) : personalize(m, request);
+          if (e != null) {
+            throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+          }
+          return personalize(m, request);
         });
   }
 

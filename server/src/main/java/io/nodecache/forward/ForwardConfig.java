@@ -22,9 +22,9 @@ import org.xbill.DNS.Name;
  * @param maxConcurrent queries in flight before REFUSED; 0 is unlimited
  * @param maxConnectAttempts upstream tries per query; 0 means two per upstream
  * @param readTimeout per-try wait for an answer
- * @param deadline overall time per query before SERVFAIL
+ * @param deadline overall time per query, all tries included
  * @param maxIdleConns idle pooled connections kept per upstream; 0 is unlimited
- * @param failFastAllUnhealthy SERVFAIL at once when every upstream is down, instead of trying one
+ * @param failFastAllUnhealthy fail at once when every upstream is down, instead of trying one
  */
 public record ForwardConfig(
     Name from,

@@ -14,7 +14,8 @@ import org.xbill.DNS.Record;
  * The tries of one upstream exchange, CoreDNS's loop made asynchronous: upstreams in policy order,
  * skipping those down; when all are down, one at random. A failed try starts that upstream's health
  * check and moves on; a TC answer over UDP is retried over TCP on the same upstream. It ends at the
- * first answer, after {@link ForwardConfig#attempts()} failed tries, or at the deadline.
+ * first answer, or fails with the last try's error after {@link ForwardConfig#attempts()} failed tries
+ * or at the deadline.
  */
 final class Resolution implements BiConsumer<Message, Throwable> {
 
@@ -32,6 +33,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
   private int failures;
   private Upstream current;
   private long tryStart;
+  private Throwable lastError;
 
   Resolution(Forward forward, DnsRequest request, CompletableFuture<Message> out) {
     this.forward = forward;
@@ -56,7 +58,8 @@ final class Resolution implements BiConsumer<Message, Throwable> {
     while (true) {
       long now = forward.ticker().read();
       if (now - deadline >= 0 || failures >= config.attempts()) {
-        out.completeExceptionally(new UpstreamException(UpstreamException.Kind.TIMEOUT, "no upstream answered"));
+        out.completeExceptionally(
+            lastError != null ? lastError : new UpstreamException(UpstreamException.Kind.TIMEOUT, "no upstream answered"));
         return;
       }
       if (next >= n) {
@@ -106,6 +109,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
       return;
     }
     failures++;
+    lastError = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
     if (UpstreamException.kindOf(e) != UpstreamException.Kind.OVERLOADED) {
       // Our own in-flight cap is not the upstream's fault.
       u.healthCheck();

@@ -73,7 +73,7 @@ class ForwardEndToEndTest {
   }
 
   @Test
-  void silentUpstreamGivesServfail() throws Exception {
+  void silentUpstreamGivesServfailAndTheErrorIsLogged() throws Exception {
     up.silent(true);
     Message a = DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A));
     assertThat(a.getRcode()).isEqualTo(Rcode.SERVFAIL);

@@ -78,6 +78,20 @@ final class ForwardFixture implements AutoCloseable {
     return send(f, q, p).get(10, TimeUnit.SECONDS);
   }
 
+  /** Handles {@code q} and returns why it failed (the listener then answers SERVFAIL); fails if it was answered. */
+  static Throwable failure(Forward f, Message q) throws Exception {
+    return failure(send(f, q));
+  }
+
+  static Throwable failure(CompletableFuture<Message> answer) throws Exception {
+    try {
+      Message m = answer.get(10, TimeUnit.SECONDS);
+      throw new AssertionError("expected a failure, got an answer:\n" + m);
+    } catch (java.util.concurrent.ExecutionException e) {
+      return e.getCause();
+    }
+  }
+
   String scrape() {
     return meters.scrape();
   }

@@ -119,7 +119,7 @@ class ForwardTcpTest {
   }
 
   @Test
-  void closedConnectionFailsOnlyItsOwnQueries() throws Exception {
+  void answersBeforeACloseAreKeptAndTheNextQueryIsRetried() throws Exception {
     Forward f = forceTcp("max_fails 0");
     up.outOfOrder(3).closeAfter(3);
     // Three queries fill one connection's batch; each is answered. A fourth closes that connection.

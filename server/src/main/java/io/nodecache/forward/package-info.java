@@ -20,7 +20,7 @@
  *       answers FORMERR to a mismatched reply.
  *   <li>A TC=1 answer over UDP is always retried over TCP, not only with {@code prefer_udp}: the cache
  *       in front should not keep truncated answers.
- *   <li>When every try failed, the handler's stage fails with the last upstream error, as CoreDNS's
+ *   <li>(Same as CoreDNS, for clarity.) When every try failed, the stage fails with the last upstream error, as CoreDNS's
  *       forward returns it: {@code errors} logs it and the listener answers SERVFAIL.
  *   <li>{@code max_connect_attempts} defaults to two tries per upstream; the 5 s deadline applies
  *       as in CoreDNS.

@@ -123,6 +123,40 @@ public final class PreparedAnswer {
     return out;
   }
 
+  /** The size {@link #render} writes for {@code q}, to check it against {@link FastQuery#maxAnswer()}. */
+  public int renderedLength(FastQuery q) {
+    return wire.length + (q.hasEdns() ? OPT_LENGTH : 0);
+  }
+
+  /**
+   * The bytes {@link #render} would write, without the OPT record, for a decoded query: its ID, the RD
+   * and CD bits of {@code queryFlags}, its question name in wire form with the client's case, and every
+   * TTL set to {@code ttl} (kept as stored when negative). Used by the decoded path so that both paths
+   * answer the same bytes.
+   */
+  public byte[] patched(int id, int queryFlags, byte[] qnameWire, int ttl) {
+    int qlen = skipName(wire, FastQuery.HEADER) - FastQuery.HEADER;
+    if (qnameWire.length != qlen) {
+      throw new IllegalArgumentException("question name length " + qnameWire.length + " != " + qlen);
+    }
+    byte[] out = wire.clone();
+    out[0] = (byte) (id >>> 8);
+    out[1] = (byte) id;
+    int flags = (u16(wire, 2) & ~0x0110) | (queryFlags & 0x0110);
+    out[2] = (byte) (flags >>> 8);
+    out[3] = (byte) flags;
+    System.arraycopy(qnameWire, 0, out, FastQuery.HEADER, qlen);
+    if (ttl >= 0) {
+      for (int off : ttlOffsets) {
+        out[off] = (byte) (ttl >>> 24);
+        out[off + 1] = (byte) (ttl >>> 16);
+        out[off + 2] = (byte) (ttl >>> 8);
+        out[off + 3] = (byte) ttl;
+      }
+    }
+    return out;
+  }
+
   /** The TTLs as stored, in record order (tests and the cache's aging use them). */
   public int[] storedTtls() {
     return originalTtls.clone();

@@ -223,10 +223,10 @@ public final class Cache implements Handler, FastPath, Lifecycle {
    * a negative answer does not displace a positive one either.
    */
   private boolean replaces(Message resp, CacheEntry old) {
-    if (!Responses.authoritative(resp)) {
+    if (!Cacheable.authoritative(resp)) {
       return false;
     }
-    return !(config.preferPositive() && old.kind == Kind.SUCCESS && Responses.negative(resp));
+    return !(config.preferPositive() && old.kind == Kind.SUCCESS && Cacheable.negative(resp));
   }
 
   private void prefetch(CacheEntry e, long now) {
@@ -278,11 +278,11 @@ public final class Cache implements Handler, FastPath, Lifecycle {
 
   /** Stores a cacheable response; returns the new entry or null. */
   private CacheEntry store(CacheKey key, Message resp, Origin origin) {
-    if (!Responses.matches(resp, key)) {
+    if (!Cacheable.matches(resp, key)) {
       metrics.drops.increment();
       return null;
     }
-    Responses.Verdict v = Responses.classify(resp);
+    Cacheable.Verdict v = Cacheable.classify(resp);
     if (v == null) {
       return null;
     }

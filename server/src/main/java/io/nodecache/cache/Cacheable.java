@@ -9,7 +9,7 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** Decides whether and for how long an upstream response may be cached (CoreDNS {@code response.Typify}). */
-final class Responses {
+final class Cacheable {
 
   /**
    * A cacheable response: its kind and the TTL it carries (before the cache's floor and cap).
@@ -19,7 +19,7 @@ final class Responses {
    */
   record Verdict(CacheEntry.Kind kind, long ttl) {}
 
-  private Responses() {}
+  private Cacheable() {}
 
   /** Null when the response must not be cached. */
   static Verdict classify(Message m) {

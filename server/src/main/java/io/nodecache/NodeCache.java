@@ -78,7 +78,7 @@ public final class NodeCache implements AutoCloseable {
 
   /** The plugins compiled into the server module, in no particular order. */
   public static List<PluginFactory> builtinPlugins() {
-    return List.of(new ErrorsPluginFactory(), new LogPluginFactory(), new HostsPluginFactory());
+    return List.of(new ErrorsPluginFactory(), new LogPluginFactory(), new HostsPluginFactory(), new io.nodecache.cache.CachePluginFactory());
   }
 
   private final Setup setup;

@@ -3,7 +3,6 @@ package io.nodecache.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import java.util.ArrayList;
@@ -16,6 +15,8 @@ import java.util.List;
  */
 final class CacheMetrics {
 
+  private static final String ENTRIES = "coredns_cache_entries";
+
   final Counter requests;
   final Counter hitsSuccess;
   final Counter hitsDenial;
@@ -26,7 +27,7 @@ final class CacheMetrics {
   final Counter evictionsSuccess;
   final Counter evictionsDenial;
   private final MeterRegistry registry;
-  private final List<Meter> meters = new ArrayList<>();
+  private final List<Gauge> gauges = new ArrayList<>();
 
   CacheMetrics(
       MeterRegistry registry,
@@ -47,15 +48,23 @@ final class CacheMetrics {
     servedStale = counter("coredns_cache_served_stale_total", "The number of requests served from stale cache entries.", base);
     evictionsSuccess = counter("coredns_cache_evictions_total", "The count of cache evictions.", ok);
     evictionsDenial = counter("coredns_cache_evictions_total", "The count of cache evictions.", neg);
-    meters.add(
-        Gauge.builder("coredns_cache_entries", success, Cache::estimatedSize)
+    entries(success, ok);
+    entries(denial, neg);
+  }
+
+  /**
+   * A reload builds the new handler before it stops the old one, and Micrometer would hand the new
+   * handler the old gauge (same name and tags), bound to the old cache: replace it instead.
+   */
+  private void entries(Cache<?, ?> cache, Tags tags) {
+    Gauge existing = registry.find(ENTRIES).tags(tags).gauge();
+    if (existing != null) {
+      registry.remove(existing);
+    }
+    gauges.add(
+        Gauge.builder(ENTRIES, cache, Cache::estimatedSize)
             .description("The number of elements in the cache.")
-            .tags(ok)
-            .register(registry));
-    meters.add(
-        Gauge.builder("coredns_cache_entries", denial, Cache::estimatedSize)
-            .description("The number of elements in the cache.")
-            .tags(neg)
+            .tags(tags)
             .register(registry));
   }
 
@@ -67,10 +76,12 @@ final class CacheMetrics {
     return kind == CacheEntry.Kind.SUCCESS ? evictionsSuccess : evictionsDenial;
   }
 
-  /** Removes the entry gauges, which point at this handler's caches (counters carry on across reloads). */
+  /** Removes this handler's entry gauges unless a newer handler replaced them (counters carry on). */
   void close() {
-    for (Meter m : meters) {
-      registry.remove(m);
+    for (Gauge g : gauges) {
+      if (registry.find(ENTRIES).tags(g.getId().getTags()).gauge() == g) {
+        registry.remove(g);
+      }
     }
   }
 

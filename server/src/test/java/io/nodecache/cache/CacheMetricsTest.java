@@ -32,4 +32,19 @@ class CacheMetricsTest {
     }
     assertThat(registry.scrape()).as("stop() removes the entry gauges").doesNotContain("coredns_cache_entries");
   }
+
+  @Test
+  void aReloadedCacheOwnsTheEntriesGaugeAfterTheOldOneStops() throws Exception {
+    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
+        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    CacheHarness old = new CacheHarness("cache", registry);
+    try (CacheHarness next = new CacheHarness("cache", registry)) {
+      next.upstream.answer("m.example.org.", Type.A, "m.example.org. 300 IN A 192.0.2.1");
+      next.ask("m.example.org.", Type.A);
+      old.close(); // the generation swap stops the old handler after the new one is built
+      assertThat(registry.get("coredns_cache_entries").tag("type", "success").gauge().value()).isEqualTo(1);
+      next.ask("m.example.org.", Type.A);
+      assertThat(registry.get("coredns_cache_hits_total").tag("type", "success").counter().count()).isEqualTo(1);
+    }
+  }
 }

@@ -1,7 +1,6 @@
 package io.nodecache.cache;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.nodecache.cache.CacheEntry.Kind;
@@ -60,6 +59,8 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   private final CacheConfig.ServeStale stale;
   private final long staleNanos;
   private final long prefetchWindow;
+  /** One lookup key per thread for the fast path, so that a hit allocates no key. */
+  private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
@@ -86,7 +87,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   private com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> build(int capacity) {
     return Caffeine.newBuilder()
         .maximumSize(capacity)
-        .expireAfter(new EntryExpiry())
+        .expireAfter(new CacheEntry.UntilUnservable())
         .ticker(ticker)
         .executor(Runnable::run) // maintenance on the calling thread: no pool, deterministic in tests
         .evictionListener(this::evicted)
@@ -108,7 +109,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
       return Result.PASS;
     }
     long now = ticker.read();
-    CacheEntry e = find(CacheKey.of(q), now);
+    CacheEntry e = find(probes.get().set(q), now);
     if (e == null || e.answer.renderedLength(q) > q.maxAnswer()) {
       return Result.SLOW; // a miss, or too big for UDP: the decoded path truncates
     }
@@ -377,23 +378,5 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     metrics.close();
     success.invalidateAll();
     denial.invalidateAll();
-  }
-
-  /** Each entry lives until it can no longer be served, even stale: no timer per entry. */
-  private static final class EntryExpiry implements Expiry<CacheKey, CacheEntry> {
-    @Override
-    public long expireAfterCreate(CacheKey key, CacheEntry e, long now) {
-      return Math.max(1, e.keepUntil - now);
-    }
-
-    @Override
-    public long expireAfterUpdate(CacheKey key, CacheEntry e, long now, long current) {
-      return Math.max(1, e.keepUntil - now);
-    }
-
-    @Override
-    public long expireAfterRead(CacheKey key, CacheEntry e, long now, long current) {
-      return current;
-    }
   }
 }

@@ -1,5 +1,6 @@
 package io.nodecache.cache;
 
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.nodecache.chain.Next;
 import io.nodecache.wire.PreparedAnswer;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -103,5 +104,23 @@ final class CacheEntry {
       retryAfter = now + recheckNanos;
     }
     refreshing = 0;
+  }
+
+  /** Each entry lives until it can no longer be served, even stale: no timer per entry. */
+  static final class UntilUnservable implements Expiry<CacheKey, CacheEntry> {
+    @Override
+    public long expireAfterCreate(CacheKey key, CacheEntry e, long now) {
+      return Math.max(1, e.keepUntil - now);
+    }
+
+    @Override
+    public long expireAfterUpdate(CacheKey key, CacheEntry e, long now, long current) {
+      return Math.max(1, e.keepUntil - now);
+    }
+
+    @Override
+    public long expireAfterRead(CacheKey key, CacheEntry e, long now, long current) {
+      return current;
+    }
   }
 }

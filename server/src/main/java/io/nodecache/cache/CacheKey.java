@@ -10,7 +10,8 @@ import org.xbill.DNS.WireParseException;
 /**
  * The cache key: the lower-cased question name in wire form, qtype, qclass and the DO and CD bits, in
  * one byte array. Built from query bytes on the fast path and from a decoded question on the slow
- * path; both give equal keys with equal hashes.
+ * path; both give equal keys with equal hashes. A probe is a mutable key, reused by one thread for
+ * fast-path lookups so that a hit allocates no key; probes are never stored.
  */
 final class CacheKey {
 
@@ -18,11 +19,16 @@ final class CacheKey {
   private static final int CD = 2;
 
   private final byte[] bytes;
-  private final int hash;
+  private int length;
+  private int hash;
 
-  private CacheKey(byte[] bytes, int nameHash) {
+  private CacheKey(byte[] bytes, int length, int nameHash) {
     this.bytes = bytes;
-    int n = bytes.length;
+    init(length, nameHash);
+  }
+
+  private void init(int n, int nameHash) {
+    this.length = n;
     int h = nameHash;
     for (int i = n - 5; i < n; i++) {
       h = 31 * h + bytes[i];
@@ -30,12 +36,26 @@ final class CacheKey {
     this.hash = h ^ (h >>> 16);
   }
 
+  /** A mutable key for {@link #set}; confine it to one thread and never store it. */
+  static CacheKey probe() {
+    return new CacheKey(new byte[255 + 5], 5, 0);
+  }
+
+  /** Makes this probe the key of {@code q}, without allocating. */
+  CacheKey set(FastQuery q) {
+    int n = q.qnameLength();
+    System.arraycopy(q.qnameLower(), 0, bytes, 0, n);
+    tail(bytes, n, q.qtype(), q.qclass(), q.dnssecOk(), q.checkingDisabled());
+    init(n + 5, q.qnameHash());
+    return this;
+  }
+
   static CacheKey of(FastQuery q) {
     int n = q.qnameLength();
     byte[] b = new byte[n + 5];
     System.arraycopy(q.qnameLower(), 0, b, 0, n);
     tail(b, n, q.qtype(), q.qclass(), q.dnssecOk(), q.checkingDisabled());
-    return new CacheKey(b, q.qnameHash());
+    return new CacheKey(b, b.length, q.qnameHash());
   }
 
   static CacheKey of(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled) {
@@ -43,7 +63,7 @@ final class CacheKey {
     int n = w.length;
     byte[] b = Arrays.copyOf(w, n + 5);
     tail(b, n, type, dclass, dnssecOk, checkingDisabled);
-    return new CacheKey(b, nameHash(w, n));
+    return new CacheKey(b, b.length, nameHash(w, n));
   }
 
   /** The name hash {@link FastQuery#qnameHash()} computes: over the wire bytes but the final 0. */
@@ -73,26 +93,29 @@ final class CacheKey {
   }
 
   int type() {
-    int n = bytes.length;
+    int n = length;
     return ((bytes[n - 5] & 0xff) << 8) | (bytes[n - 4] & 0xff);
   }
 
   int dclass() {
-    int n = bytes.length;
+    int n = length;
     return ((bytes[n - 3] & 0xff) << 8) | (bytes[n - 2] & 0xff);
   }
 
   boolean dnssecOk() {
-    return (bytes[bytes.length - 1] & DO) != 0;
+    return (bytes[length - 1] & DO) != 0;
   }
 
   boolean checkingDisabled() {
-    return (bytes[bytes.length - 1] & CD) != 0;
+    return (bytes[length - 1] & CD) != 0;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CacheKey k && k.hash == hash && Arrays.equals(k.bytes, bytes);
+    return o instanceof CacheKey k
+        && k.hash == hash
+        && k.length == length
+        && Arrays.equals(k.bytes, 0, k.length, bytes, 0, length);
   }
 
   @Override

@@ -103,8 +103,14 @@ public final class PreparedAnswer {
     int flags = ((wire[2] & 0xff) << 8) | (wire[3] & 0xff);
     flags = (flags & ~0x0110) | (q.flags() & 0x0110);
     out.setShort(base + 2, flags);
+    // The question name with the client's case, byte by byte: a ByteBuf-to-ByteBuf copy between a
+    // heap and a direct buffer would allocate NIO views on every answer.
     ByteBuf in = q.packet();
-    out.setBytes(base + FastQuery.HEADER, in, in.readerIndex() + FastQuery.HEADER, q.qnameLength());
+    int from = in.readerIndex() + FastQuery.HEADER;
+    int to = base + FastQuery.HEADER;
+    for (int i = 0, n = q.qnameLength(); i < n; i++) {
+      out.setByte(to + i, in.getByte(from + i));
+    }
     if (ttl >= 0) {
       for (int off : ttlOffsets) {
         out.setInt(base + off, ttl);

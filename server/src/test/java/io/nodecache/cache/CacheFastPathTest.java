@@ -133,6 +133,10 @@ class CacheFastPathTest {
       CacheKey slow = CacheKey.of(Name.fromString(name), Type.AAAA, 1, true, true);
       assertThat(fast).isEqualTo(slow);
       assertThat(fast.hashCode()).isEqualTo(slow.hashCode());
+      CacheKey probe = CacheKey.probe();
+      probe.set(fq); // twice: a reused probe must not keep bytes of a longer name
+      assertThat(probe.set(fq)).isEqualTo(slow).hasSameHashCodeAs(slow);
+      assertThat(slow).isEqualTo(probe);
       assertThat(fast).isNotEqualTo(CacheKey.of(Name.fromString(name), Type.AAAA, 1, true, false));
       assertThat(fast).isNotEqualTo(CacheKey.of(Name.fromString(name), Type.A, 1, true, true));
       assertThat(slow.name()).isEqualTo(Name.fromString(name));

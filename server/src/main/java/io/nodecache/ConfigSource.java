@@ -39,11 +39,7 @@ final class ConfigSource {
   ConfigSource(Flags flags, Map<String, String> env, MeterRegistry meters) {
     this.flags = flags;
     this.env = env;
-    this.configMapErrors =
-        Counter.builder("coredns.nodecache.setup.errors")
-            .description("The number of errors during periodic network setup for node-cache")
-            .tag("errortype", "configmap")
-            .register(meters);
+    this.configMapErrors = io.nodecache.observe.ServerMetrics.setupError(meters, "configmap");
   }
 
   /** The directory of the kube-dns ConfigMap, or null: {@code -kubednscm}, else /etc/kube-dns if present. */

@@ -90,6 +90,9 @@ record Generation(
             }
           }
           list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
+          for (String n : names) {
+            io.nodecache.observe.ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
+          }
         }
       }
     }

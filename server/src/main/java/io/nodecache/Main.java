@@ -70,6 +70,11 @@ public final class Main {
       System.err.println("nodecache: " + e.getMessage());
       return 2;
     }
+    server.onFatal(
+        msg -> {
+          log.error("plugin/loop: {}", msg);
+          System.exit(1);
+        });
     try {
       server.start();
     } catch (BindException e) {

@@ -16,6 +16,8 @@ import io.nodecache.listen.Transport;
 import io.nodecache.observe.ErrorsPluginFactory;
 import io.nodecache.observe.HttpEndpoints;
 import io.nodecache.observe.LogPluginFactory;
+import io.nodecache.observe.LoopDetector;
+import io.nodecache.observe.ServerMetrics;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -25,6 +27,7 @@ import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,9 +90,15 @@ public final class NodeCache implements AutoCloseable {
   private final Map<String, PluginFactory> factories;
   private final Map<InetSocketAddress, DnsListener> listeners = new LinkedHashMap<>();
   private final ReloadMetrics reloadMetrics;
+  private final ServerMetrics serverMetrics;
   private volatile Generation gen;
   private HttpEndpoints http;
   private volatile boolean lameduck;
+  private volatile Consumer<String> onFatal =
+      msg -> {
+        log.error(msg);
+        close();
+      };
 
   private NodeCache(Setup setup) {
     this.setup = setup;
@@ -102,7 +111,9 @@ public final class NodeCache implements AutoCloseable {
               return t;
             });
     this.factories = factories(setup);
+    this.factories.put("loop", new LoopDetector(this::listenerFor, msg -> onFatal.accept(msg)));
     this.reloadMetrics = new ReloadMetrics(setup.meters());
+    this.serverMetrics = new ServerMetrics(setup.meters(), Main.VERSION);
   }
 
   /** Validates the whole Corefile and builds every chain without binding anything. */
@@ -248,6 +259,21 @@ public final class NodeCache implements AutoCloseable {
     return !lameduck && gen.ready();
   }
 
+  /** What happens on a fatal condition such as a detected forwarding loop; Main exits the process. */
+  public void onFatal(Consumer<String> action) {
+    this.onFatal = action;
+  }
+
+  private synchronized InetSocketAddress listenerFor(int port) {
+    for (DnsListener l : listeners.values()) {
+      if (port == 0 || l.address().getPort() == port) {
+        InetSocketAddress a = l.address();
+        return a.getAddress().isAnyLocalAddress() ? new InetSocketAddress("127.0.0.1", a.getPort()) : a;
+      }
+    }
+    return null;
+  }
+
   /** The bound DNS addresses (real ports when 0 was configured). */
   public synchronized List<InetSocketAddress> dnsAddresses() {
     return listeners.values().stream().map(DnsListener::address).toList();
@@ -339,5 +365,6 @@ public final class NodeCache implements AutoCloseable {
     }
     scheduler.shutdownNow();
     transport.close();
+    serverMetrics.close();
   }
 }

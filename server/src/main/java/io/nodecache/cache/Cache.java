@@ -342,8 +342,11 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   private static Message message(CacheEntry e, DnsRequest r, int ttl) {
     Message q = r.query();
     Header h = q.getHeader();
-    int flags = (h.getFlag(Flags.RD) ? 0x0100 : 0) | (h.getFlag(Flags.CD) ? 0x0010 : 0);
-    byte[] wire = e.answer.patched(h.getID(), flags, r.name().toWire(), ttl);
+    int flags =
+        (h.getFlag(Flags.RD) ? 0x0100 : 0)
+            | (h.getFlag(Flags.AD) ? 0x0020 : 0)
+            | (h.getFlag(Flags.CD) ? 0x0010 : 0);
+    byte[] wire = e.answer.patched(h.getID(), flags, r.dnssecOk(), r.name().toWire(), ttl);
     Message m;
     try {
       m = new Message(wire);

@@ -144,4 +144,29 @@ class CacheFastPathTest {
       in.release();
     }
   }
+
+  @ParameterizedTest(name = "AD in query {0}, DO {1}: AD in answer {2}")
+  @org.junit.jupiter.params.provider.CsvSource({"false,false,false", "true,false,true", "false,true,true"})
+  void theAdBitIsOnlyGivenToClientsThatAskForIt(boolean ad, boolean dnssecOk, boolean expected)
+      throws Exception {
+    try (CacheHarness h = new CacheHarness("cache")) {
+      h.upstream.answer("ad.example.org.", Type.A, "ad.example.org. 300 IN A 192.0.2.1");
+      io.nodecache.chain.Next validating =
+          r -> h.upstream.handle(r).thenApply(m -> {
+            m.getHeader().setFlag(Flags.AD);
+            return m;
+          });
+      Message first = query("ad.example.org.", Type.A, 1, false, dnssecOk, false);
+      first.getHeader().setFlag(Flags.AD);
+      h.cache.handle(new io.nodecache.chain.DnsRequest(first, CacheHarness.CLIENT, CacheHarness.CLIENT,
+          io.nodecache.chain.Protocol.UDP, ".", "dns://:53"), validating).toCompletableFuture().get();
+      Message q = query("ad.example.org.", Type.A, 2, false, dnssecOk, false);
+      if (ad) {
+        q.getHeader().setFlag(Flags.AD);
+      }
+      CacheHarness.Fast fast = h.fast(q);
+      assertThat(fast.message().getHeader().getFlag(Flags.AD)).isEqualTo(expected);
+      assertThat(h.ask(q).toWire()).isEqualTo(fast.bytes());
+    }
+  }
 }

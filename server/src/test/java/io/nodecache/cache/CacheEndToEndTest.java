@@ -84,6 +84,13 @@ class CacheEndToEndTest {
           assertThat(m.getSection(Section.ANSWER).get(0).getTTL()).isBetween(58L, 60L);
         }
 
+        // answered from the fast path: the listener labels those responses with the cache plugin
+        assertThat(server.meters().scrape().lines())
+            .anyMatch(l -> l.startsWith("coredns_dns_responses_total{plugin=\"cache\",rcode=\"NOERROR\"")
+                && l.endsWith(" 3.0"))
+            .anyMatch(l -> l.startsWith("coredns_cache_hits_total{") && l.contains("type=\"success\"")
+                && l.endsWith(" 3.0"));
+
         DnsClient.udp(dns, DnsClient.query("other.example.com.", Type.A));
         assertThat(upstream.queries.get()).isEqualTo(2);
       } finally {

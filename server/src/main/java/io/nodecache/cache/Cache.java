@@ -99,10 +99,6 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return "cache";
   }
 
-  public CacheConfig config() {
-    return config;
-  }
-
   @Override
   public Result fast(FastQuery q) {
     if (!zones.contains(q) || (!localZones.isEmpty() && localZones.contains(q))) {

@@ -82,7 +82,12 @@ public final class NodeCache implements AutoCloseable {
 
   /** The plugins compiled into the server module, in no particular order. */
   public static List<PluginFactory> builtinPlugins() {
-    return List.of(new ErrorsPluginFactory(), new LogPluginFactory(), new HostsPluginFactory(), new ForwardPluginFactory());
+    return List.of(
+        new ErrorsPluginFactory(),
+        new LogPluginFactory(),
+        new HostsPluginFactory(),
+        new io.nodecache.cache.CachePluginFactory(),
+        new ForwardPluginFactory());
   }
 
   private final Setup setup;

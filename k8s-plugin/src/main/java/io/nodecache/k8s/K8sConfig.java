@@ -149,7 +149,7 @@ public record K8sConfig(
           o.expectArgs(0, 0).expectNoBlock();
           podNames = true;
         }
-        case "ttl" -> ttl = Values.integer(o.expectArgs(1, 1).expectNoBlock(), "ttl", o.arg(0), 0, 3600);
+        case "ttl" -> ttl = ttl(o.expectArgs(1, 1).expectNoBlock());
         case "noendpoints" -> {
           o.expectArgs(0, 0).expectNoBlock();
           noEndpoints = true;
@@ -188,6 +188,14 @@ public record K8sConfig(
     return new K8sConfig(
         zones, endpoint, kubeconfig, context, tls, inCluster, namespaces, pods, podNames, ttl,
         noEndpoints, fallthrough, ignoreEmpty, snapshot);
+  }
+
+  private static int ttl(Directive o) throws ConfigException {
+    String t = o.arg(0);
+    if (!t.matches("\\d{1,9}") || Integer.parseInt(t) > 3600) {
+      throw o.error(t + " (expected: 0..3600)");
+    }
+    return Integer.parseInt(t);
   }
 
   private static Name name(Directive d, String zone) throws ConfigException {

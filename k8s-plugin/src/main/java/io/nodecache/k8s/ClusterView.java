@@ -1,10 +1,8 @@
 package io.nodecache.k8s;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -32,17 +30,17 @@ final class ClusterView {
   /** A PTR target: a service's cluster IP ({@code endpoint} null) or one of its endpoints. */
   record PtrTarget(ServiceEntry entry, Slim.Endpoint endpoint) {}
 
-  private final Map<String, ServiceEntry> services;
+  private final Shards<String, ServiceEntry> services;
   private final Set<String> namespaces;
-  private final Map<Ip, Object> reverse;
+  private final Shards<Ip, Object> reverse;
   private final Set<String> podAddresses;
   private final long serial;
   private final AnswerMemo memo = new AnswerMemo(MEMO_CAPACITY);
 
   private ClusterView(
-      Map<String, ServiceEntry> services,
+      Shards<String, ServiceEntry> services,
       Set<String> namespaces,
-      Map<Ip, Object> reverse,
+      Shards<Ip, Object> reverse,
       Set<String> podAddresses,
       long serial) {
     this.services = services;
@@ -52,30 +50,47 @@ final class ClusterView {
     this.serial = serial;
   }
 
-  /** Builds a view of {@code state} as {@code config} exposes it; {@code serial} goes into the SOA. */
+  /** Builds a view of all of {@code state} as {@code config} exposes it; {@code serial} goes into the SOA. */
   static ClusterView build(ClusterState state, K8sConfig config, long serial) {
-    Map<String, List<Slim.Slice>> slicesByService = new HashMap<>();
-    if (!config.noEndpoints()) {
-      for (Slim.Slice s : state.slices.values()) {
-        if (s.service() != null && config.exposed(s.namespace())) {
-          slicesByService.computeIfAbsent(s.serviceKey(), k -> new ArrayList<>(1)).add(s);
+    return update(null, state, config, serial, null, true);
+  }
+
+  /**
+   * A view like {@code previous} with the services named in {@code dirty} ({@code namespace/name})
+   * rebuilt from {@code state}: the cost of a change is one map copy plus the changed services, not a
+   * pass over every service. With no previous view or {@code dirty} null, everything is built.
+   */
+  static ClusterView update(
+      ClusterView previous,
+      ClusterState state,
+      K8sConfig config,
+      long serial,
+      Set<String> dirty,
+      boolean podsChanged) {
+    Shards.Editor<String, ServiceEntry> services;
+    Shards.Editor<Ip, Object> reverse;
+    Iterable<String> keys;
+    if (previous == null || dirty == null) {
+      services = Shards.<String, ServiceEntry>empty().edit();
+      reverse = Shards.<Ip, Object>empty().edit();
+      keys = state.services.keySet();
+    } else {
+      services = previous.services.edit();
+      reverse = previous.reverse.edit();
+      keys = dirty;
+      for (String key : dirty) {
+        ServiceEntry old = services.remove(lookupKey(key));
+        if (old != null) {
+          removeReverse(reverse, old);
         }
       }
     }
-    Map<String, ServiceEntry> services = new HashMap<>(state.services.size() * 4 / 3 + 1);
-    Map<Ip, Object> reverse = new HashMap<>();
-    Set<String> namespaces = new HashSet<>();
-    for (String ns : state.namespaces) {
-      if (config.exposed(ns)) {
-        namespaces.add(ns);
-      }
-    }
-    for (Slim.Service svc : state.services.values()) {
-      if (!config.exposed(svc.namespace())) {
+    for (String key : keys) {
+      Slim.Service svc = state.services.get(key);
+      if (svc == null || !config.exposed(svc.namespace())) {
         continue;
       }
-      namespaces.add(svc.namespace());
-      ServiceEntry e = entry(svc, slicesByService.getOrDefault(svc.key(), List.of()));
+      ServiceEntry e = entry(svc, config.noEndpoints() ? List.of() : slicesOf(state, key));
       services.put(svc.name() + "." + svc.namespace(), e);
       for (Ip ip : svc.clusterIps()) {
         addReverse(reverse, ip, new PtrTarget(e, null));
@@ -84,15 +99,77 @@ final class ClusterView {
         addReverse(reverse, ep.ip(), new PtrTarget(e, ep));
       }
     }
-    Set<String> pods = new HashSet<>();
-    if (config.pods() == K8sConfig.PodMode.VERIFIED) {
-      for (Slim.Pod p : state.pods.values()) {
-        for (Ip ip : p.ips()) {
-          pods.add(p.namespace() + "/" + ip);
+    Set<String> namespaces = new HashSet<>();
+    for (String ns : state.namespaces) {
+      if (config.exposed(ns)) {
+        namespaces.add(ns);
+      }
+    }
+    for (String ns : state.servicesPerNamespace.keySet()) {
+      if (config.exposed(ns)) {
+        namespaces.add(ns);
+      }
+    }
+    Set<String> pods;
+    if (previous != null && !podsChanged) {
+      pods = previous.podAddresses;
+    } else {
+      pods = new HashSet<>();
+      if (config.pods() == K8sConfig.PodMode.VERIFIED) {
+        for (Slim.Pod p : state.pods.values()) {
+          for (Ip ip : p.ips()) {
+            pods.add(p.namespace() + "/" + ip);
+          }
         }
       }
     }
-    return new ClusterView(services, namespaces, reverse, pods, serial);
+    return new ClusterView(services.done(), namespaces, reverse.done(), pods, serial);
+  }
+
+  private static String lookupKey(String stateKey) {
+    int slash = stateKey.indexOf('/');
+    return stateKey.substring(slash + 1) + "." + stateKey.substring(0, slash);
+  }
+
+  private static List<Slim.Slice> slicesOf(ClusterState state, String serviceKey) {
+    Set<String> keys = state.slicesByService.get(serviceKey);
+    if (keys == null) {
+      return List.of();
+    }
+    List<Slim.Slice> out = new ArrayList<>(keys.size());
+    for (String k : keys) {
+      Slim.Slice s = state.slices.get(k);
+      if (s != null && serviceKey.equals(s.serviceKey())) {
+        out.add(s);
+      }
+    }
+    out.sort((a, b) -> a.name().compareTo(b.name())); // stable answer order
+    return out;
+  }
+
+  private static void removeReverse(Shards.Editor<Ip, Object> reverse, ServiceEntry old) {
+    for (Ip ip : old.service().clusterIps()) {
+      dropTargets(reverse, ip, old);
+    }
+    for (Slim.Endpoint ep : old.ready()) {
+      dropTargets(reverse, ep.ip(), old);
+    }
+  }
+
+  private static void dropTargets(Shards.Editor<Ip, Object> reverse, Ip ip, ServiceEntry old) {
+    Object v = reverse.get(ip);
+    if (v instanceof PtrTarget t) {
+      if (t.entry() == old) {
+        reverse.remove(ip);
+      }
+    } else if (v instanceof PtrTarget[] list) {
+      PtrTarget[] kept = java.util.Arrays.stream(list).filter(t -> t.entry() != old).toArray(PtrTarget[]::new);
+      if (kept.length == 0) {
+        reverse.remove(ip);
+      } else {
+        reverse.put(ip, kept.length == 1 ? kept[0] : kept);
+      }
+    }
   }
 
   private static ServiceEntry entry(Slim.Service svc, List<Slim.Slice> slices) {
@@ -125,9 +202,10 @@ final class ClusterView {
     return new ServiceEntry(svc, ready, ports);
   }
 
-  private static void addReverse(Map<Ip, Object> reverse, Ip ip, PtrTarget t) {
-    Object prev = reverse.putIfAbsent(ip, t);
+  private static void addReverse(Shards.Editor<Ip, Object> reverse, Ip ip, PtrTarget t) {
+    Object prev = reverse.get(ip);
     if (prev == null) {
+      reverse.put(ip, t);
       return;
     }
     PtrTarget[] list;

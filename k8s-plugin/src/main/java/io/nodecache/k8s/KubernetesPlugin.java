@@ -10,6 +10,7 @@ import io.nodecache.wire.PreparedAnswer;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +49,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private final AtomicBoolean writePending = new AtomicBoolean();
   private final SnapshotFile snapshot;
   private volatile boolean liveSynced;
+  /** The last view built from the informers: the base of the next incremental build. */
+  private ClusterView lastLive;
   private volatile boolean stopped;
   private ApiSource api;
 
@@ -119,14 +122,23 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     }
   }
 
-  private void rebuild() {
+  private synchronized void rebuild() {
     rebuildPending.set(false);
     if (stopped) {
       return;
     }
     try {
-      publish(ClusterView.build(live, config, epochSeconds.getAsLong()));
+      Set<String> dirty = live.drainDirty();
+      boolean pods = live.drainPodsChanged();
+      ClusterView base = lastLive;
+      ClusterView next =
+          base == null
+              ? ClusterView.build(live, config, epochSeconds.getAsLong())
+              : ClusterView.update(base, live, config, epochSeconds.getAsLong(), dirty, pods);
+      lastLive = next;
+      publish(next);
     } catch (RuntimeException e) {
+      lastLive = null; // start over with a full build next time
       log.error("kubernetes: building the view failed; the previous view keeps serving", e);
       return;
     }

@@ -1,0 +1,138 @@
+package io.nodecache;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Corefile;
+import io.nodecache.config.Flags;
+import io.nodecache.listen.ListenerOptions;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code java -jar nodecache.jar [flags]}. Exit codes: 0 after a graceful stop, 2 for
+ * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
+ */
+public final class Main {
+
+  static final String VERSION = "0.1.0";
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+    System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
+    System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");
+    System.setProperty("org.slf4j.simpleLogger.showShortLogName", "true");
+    System.exit(run(args));
+  }
+
+  static int run(String[] args) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Flags flags;
+    try {
+      flags = Flags.parse(args);
+    } catch (ConfigException e) {
+      System.err.println("nodecache: " + e.getMessage());
+      return 2;
+    }
+    if (flags.help()) {
+      System.out.print(Flags.usage());
+      return 0;
+    }
+    if (flags.version()) {
+      System.out.println("nodecache " + VERSION);
+      return 0;
+    }
+    Map<String, String> env = System.getenv();
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ConfigSource source = new ConfigSource(flags, env, meters);
+    NodeCache server;
+    String text;
+    try {
+      text = source.text();
+      Corefile corefile = source.parse(text);
+      server =
+          NodeCache.build(
+              new NodeCache.Setup(
+                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, List.of()));
+    } catch (ConfigException e) {
+      System.err.println("nodecache: " + e.getMessage());
+      return 2;
+    }
+    server.onFatal(
+        msg -> {
+          log.error("plugin/loop: {}", msg);
+          System.exit(1);
+        });
+    try {
+      server.start();
+    } catch (BindException e) {
+      System.err.println(
+          "nodecache: cannot bind: " + e.getMessage()
+              + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+      server.close();
+      return 1;
+    } catch (Exception e) {
+      System.err.println("nodecache: cannot start: " + e);
+      server.close();
+      return 1;
+    }
+    writePidfile(flags, log);
+    for (InetSocketAddress a : server.dnsAddresses()) {
+      String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+      log.info("listening on {} udp+tcp; try: dig @{} -p {} demo.nodecache.test", a, host, a.getPort());
+    }
+    Reloader reloader = new Reloader(server, source, text);
+    reloader.start();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Signals.onReload(() -> server.scheduler().execute(() -> reloader.check(true)));
+    Signals.onTerminate(
+        () -> {
+          log.info("SIGTERM: shutting down (lameduck, drain, stop)");
+          server.shutdown(5_000);
+          stopped.countDown();
+        });
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    deletePidfile(flags);
+    return 0;
+  }
+
+  private static void writePidfile(Flags flags, Logger log) {
+    if (flags.pidfile().isEmpty()) {
+      return;
+    }
+    try {
+      Path p = Path.of(flags.pidfile());
+      Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
+      Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
+      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.warn("cannot write pidfile {}: {}", flags.pidfile(), e.toString());
+    }
+  }
+
+  private static void deletePidfile(Flags flags) {
+    if (!flags.pidfile().isEmpty()) {
+      try {
+        Files.deleteIfExists(Path.of(flags.pidfile()));
+      } catch (IOException e) {
+        // best effort: a stale pidfile is overwritten at the next start
+      }
+    }
+  }
+}

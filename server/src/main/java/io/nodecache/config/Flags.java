@@ -1,0 +1,193 @@
+package io.nodecache.config;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The command line, node-cache compatible: Go flag syntax ({@code -name value}, {@code -name=value},
+ * {@code --name}; booleans only as {@code -name} or {@code -name=false}). Defaults live here.
+ */
+public record Flags(
+    List<InetAddress> localIps,
+    String conf,
+    int dnsPort,
+    String upstreamSvc,
+    String pidfile,
+    boolean setupInterface,
+    boolean setupIptables,
+    String interfaceName,
+    int syncIntervalSeconds,
+    int healthPort,
+    boolean skipTeardown,
+    String metricsListenAddress,
+    String kubednscm,
+    String baseCorefile,
+    boolean reloadWithSignal,
+    String prometheusListenAddress,
+    String rulesBackend,
+    boolean failOpen,
+    boolean help,
+    boolean version,
+    List<String> positional) {
+
+  /** Flag name to its help text and default, in the order {@code --help} prints them. */
+  public static final Map<String, String[]> SPEC = spec();
+
+  private static Map<String, String[]> spec() {
+    Map<String, String[]> m = new LinkedHashMap<>();
+    m.put("localip", new String[] {"", "comma-separated IP addresses to bind to and set up (IPv4 and IPv6 may be mixed)"});
+    m.put("conf", new String[] {"", "Corefile path (default: the embedded demo Corefile)"});
+    m.put("dns.port", new String[] {"53", "port of server blocks that name none, and of the NOTRACK rules"});
+    m.put("upstreamsvc", new String[] {"kube-dns", "Service whose ClusterIP fills __PILLAR__CLUSTER__DNS__ (from NAME_SERVICE_HOST)"});
+    m.put("pidfile", new String[] {"", "file to write the pid to once the listeners are bound"});
+    m.put("setupinterface", new String[] {"true", "create the dummy interface holding -localip (only with -localip)"});
+    m.put("setupiptables", new String[] {"true", "install NOTRACK rules for -localip (only with -localip)"});
+    m.put("interfacename", new String[] {"nodelocaldns", "name of the interface holding -localip"});
+    m.put("syncinterval", new String[] {"60", "seconds between re-checks of the interface and rules"});
+    m.put("health-port", new String[] {"8080", "port of the health endpoint (for its NOTRACK rules)"});
+    m.put("skipteardown", new String[] {"false", "leave rules and interface in place on exit"});
+    m.put("metrics-listen-address", new String[] {"0.0.0.0:9353", "address of the node setup metrics endpoint"});
+    m.put("kubednscm", new String[] {"", "directory where the kube-dns ConfigMap is mounted"});
+    m.put("basecorefile", new String[] {"/etc/coredns/Corefile.base", "template Corefile used with -kubednscm"});
+    m.put("corefile", new String[] {"/etc/Corefile", "accepted for node-cache compatibility; -conf is used"});
+    m.put("reloadwithsignal", new String[] {"false", "accepted for node-cache compatibility; reload is always graceful"});
+    m.put("prometheus-listen-address", new String[] {":9253", "fills __PROMETHEUS__ENDPOINT__"});
+    m.put("rules-backend", new String[] {"auto", "iptables, nftables or auto"});
+    m.put("failopen", new String[] {"false", "NOTRACK the kube-dns ClusterIP only while a socket listens on it"});
+    m.put("help", new String[] {"false", "print this help"});
+    m.put("version", new String[] {"false", "print the version"});
+    return m;
+  }
+
+  private static final List<String> BOOLEANS =
+      List.of("setupinterface", "setupiptables", "skipteardown", "reloadwithsignal", "failopen", "help", "version");
+
+  public static Flags parse(String... argv) throws ConfigException {
+    Map<String, String> v = new LinkedHashMap<>();
+    SPEC.forEach((k, s) -> v.put(k, s[0]));
+    List<String> positional = new ArrayList<>();
+    for (int i = 0; i < argv.length; i++) {
+      String a = argv[i];
+      if (!a.startsWith("-") || a.equals("-") || !positional.isEmpty()) {
+        positional.add(a);
+        continue;
+      }
+      String name = a.replaceFirst("^--?", "");
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (name.equals("h")) {
+        name = "help";
+      }
+      if (name.equals("p")) {
+        name = "dns.port";
+      }
+      if (!SPEC.containsKey(name)) {
+        throw new ConfigException("flag provided but not defined: -" + name + " (see --help)");
+      }
+      if (BOOLEANS.contains(name)) {
+        value = value == null ? "true" : value;
+        if (!value.equals("true") && !value.equals("false")) {
+          throw new ConfigException("-" + name + ": '" + value + "' (expected: true or false)");
+        }
+      } else if (value == null) {
+        if (i + 1 >= argv.length) {
+          throw new ConfigException("-" + name + ": missing value");
+        }
+        value = argv[++i];
+      }
+      v.put(name, value);
+    }
+    return new Flags(
+        ips(v.get("localip")),
+        v.get("conf"),
+        port("dns.port", v.get("dns.port")),
+        v.get("upstreamsvc"),
+        v.get("pidfile"),
+        bool(v, "setupinterface"),
+        bool(v, "setupiptables"),
+        nonEmpty("interfacename", v.get("interfacename")),
+        range("syncinterval", v.get("syncinterval"), 1, 86400),
+        port("health-port", v.get("health-port")),
+        bool(v, "skipteardown"),
+        v.get("metrics-listen-address"),
+        v.get("kubednscm"),
+        v.get("basecorefile"),
+        bool(v, "reloadwithsignal"),
+        v.get("prometheus-listen-address"),
+        backend(v.get("rules-backend")),
+        bool(v, "failopen"),
+        bool(v, "help"),
+        bool(v, "version"),
+        List.copyOf(positional));
+  }
+
+  private static boolean bool(Map<String, String> v, String name) {
+    return Boolean.parseBoolean(v.get(name));
+  }
+
+  private static List<InetAddress> ips(String s) throws ConfigException {
+    List<InetAddress> out = new ArrayList<>();
+    if (s.isBlank()) {
+      return out;
+    }
+    for (String part : s.split(",")) {
+      String p = part.trim();
+      if (!p.matches("[0-9a-fA-F:.]+") || (!p.contains(".") && !p.contains(":"))) {
+        throw new ConfigException("-localip: '" + p + "' is not an IP address (expected: e.g. 169.254.20.10,fd00::10)");
+      }
+      try {
+        out.add(InetAddress.getByName(p));
+      } catch (UnknownHostException e) {
+        throw new ConfigException("-localip: '" + p + "' is not an IP address");
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static int port(String flag, String s) throws ConfigException {
+    return range(flag, s, 0, 65535);
+  }
+
+  private static int range(String flag, String s, int min, int max) throws ConfigException {
+    try {
+      int n = Integer.parseInt(s.trim());
+      if (n < min || n > max) {
+        throw new ConfigException("-" + flag + ": " + n + " (expected: " + min + ".." + max + ")");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException("-" + flag + ": '" + s + "' is not a number (expected: " + min + ".." + max + ")");
+    }
+  }
+
+  private static String nonEmpty(String flag, String s) throws ConfigException {
+    if (s.isBlank()) {
+      throw new ConfigException("-" + flag + ": empty (expected: a name)");
+    }
+    return s;
+  }
+
+  private static String backend(String s) throws ConfigException {
+    if (!List.of("iptables", "nftables", "auto").contains(s)) {
+      throw new ConfigException("-rules-backend: '" + s + "' (expected: iptables, nftables or auto)");
+    }
+    return s;
+  }
+
+  /** The text {@code --help} prints. */
+  public static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: java -jar nodecache.jar [flags]\n\nFlags:\n");
+    SPEC.forEach(
+        (k, s) ->
+            sb.append(String.format("  -%-26s %s%s%n", k, s[1], s[0].isEmpty() ? "" : " (default " + s[0] + ")")));
+    return sb.toString();
+  }
+}

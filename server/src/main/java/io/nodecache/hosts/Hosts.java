@@ -1,0 +1,169 @@
+package io.nodecache.hosts;
+
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Handler;
+import io.nodecache.chain.Lifecycle;
+import io.nodecache.chain.Next;
+import io.nodecache.wire.Responses;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * CoreDNS's {@code hosts}: answers A, AAAA and PTR from a hosts file and inline entries; a known name
+ * without records of the asked type gets NODATA; unknown names fall through or get NXDOMAIN.
+ */
+final class Hosts implements Handler, Lifecycle {
+
+  private static final Logger log = LoggerFactory.getLogger(Hosts.class);
+
+  /** What the directive configured. */
+  record Settings(
+      Path file,
+      List<Name> zones,
+      List<String> inline,
+      long ttl,
+      boolean reverse,
+      Duration reload,
+      List<Name> fallthrough,
+      boolean fallthroughAll) {}
+
+  private final Settings settings;
+  private final ScheduledExecutorService scheduler;
+  private final HostsTable inline;
+  private volatile HostsTable table;
+  private volatile FileTime seen;
+  private ScheduledFuture<?> reloader;
+
+  Hosts(Settings settings, ScheduledExecutorService scheduler) {
+    this.settings = settings;
+    this.scheduler = scheduler;
+    this.inline = HostsTable.parse(settings.inline(), settings.reverse());
+    this.table = inline;
+  }
+
+  @Override
+  public String name() {
+    return "hosts";
+  }
+
+  @Override
+  public void start() {
+    load();
+    if (settings.file() != null && !settings.reload().isZero()) {
+      long ms = settings.reload().toMillis();
+      reloader = scheduler.scheduleWithFixedDelay(this::load, ms, ms, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  @Override
+  public void stop() {
+    if (reloader != null) {
+      reloader.cancel(false);
+    }
+  }
+
+  /** Re-reads the file when its modification time changed; a missing file leaves the inline entries. */
+  void load() {
+    Path f = settings.file();
+    if (f == null) {
+      return;
+    }
+    try {
+      FileTime t = Files.getLastModifiedTime(f);
+      if (t.equals(seen)) {
+        return;
+      }
+      HostsTable fromFile = HostsTable.parse(Files.readAllLines(f), settings.reverse());
+      table = HostsTable.merge(inline, fromFile);
+      seen = t;
+    } catch (IOException e) {
+      if (seen != null || table != inline) {
+        log.warn("hosts: cannot read {}: {}", f, e.toString());
+      }
+      table = inline;
+      seen = null;
+    }
+  }
+
+  @Override
+  public CompletionStage<Message> handle(DnsRequest request, Next next) {
+    Name name = request.name().canonicalize();
+    if (!inZones(name)) {
+      return next.handle(request);
+    }
+    HostsTable t = table;
+    int type = request.type();
+    Message m = Responses.error(request.query(), Rcode.NOERROR);
+    m.getHeader().setFlag(Flags.AA);
+    List<InetAddress> ips = t.byName.get(name);
+    List<Name> ptrs = t.byReverse.get(name);
+    if (ips == null && ptrs == null) {
+      if (fallsThrough(name)) {
+        return next.handle(request);
+      }
+      m.getHeader().setRcode(Rcode.NXDOMAIN);
+      return CompletableFuture.completedFuture(m);
+    }
+    Name owner = request.name();
+    if (ips != null && (type == Type.A || type == Type.AAAA)) {
+      for (InetAddress ip : ips) {
+        if (type == Type.A && ip instanceof Inet4Address) {
+          m.addRecord(new ARecord(owner, DClass.IN, settings.ttl(), ip), Section.ANSWER);
+        } else if (type == Type.AAAA && ip instanceof Inet6Address) {
+          m.addRecord(new AAAARecord(owner, DClass.IN, settings.ttl(), ip), Section.ANSWER);
+        }
+      }
+    }
+    if (ptrs != null && type == Type.PTR) {
+      for (Name target : ptrs) {
+        m.addRecord(new PTRRecord(owner, DClass.IN, settings.ttl(), target), Section.ANSWER);
+      }
+    }
+    return CompletableFuture.completedFuture(m);
+  }
+
+  private boolean inZones(Name name) {
+    for (Name z : settings.zones()) {
+      if (name.subdomain(z)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean fallsThrough(Name name) {
+    if (settings.fallthroughAll()) {
+      return true;
+    }
+    for (Name z : settings.fallthrough()) {
+      if (name.subdomain(z)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

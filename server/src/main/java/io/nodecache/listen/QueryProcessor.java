@@ -1,0 +1,205 @@
+package io.nodecache.listen;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Protocol;
+import io.nodecache.listen.Router.Route;
+import io.nodecache.wire.FastQuery;
+import io.nodecache.wire.Responses;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/**
+ * Turns query bytes into answer bytes for one listener: the fast path on raw bytes first, then decode,
+ * validate (FORMERR, NOTIMP, BADVERS, RFC 8482 ANY), route to a server block by zone, run its chain,
+ * finish EDNS and truncate for UDP. Bad input never throws out of here.
+ */
+public final class QueryProcessor {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
+  private static final FastThreadLocal<FastQuery> FAST =
+      new FastThreadLocal<>() {
+        @Override
+        protected FastQuery initialValue() {
+          return new FastQuery();
+        }
+      };
+
+  private volatile Router router;
+  private final String server;
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Counter droppedShort;
+  private final Counter droppedResponse;
+  private final Counter formerr;
+
+  public QueryProcessor(Router router, String server, MeterRegistry meters) {
+    this.router = router;
+    this.server = server;
+    this.droppedShort = dropped(meters, server, "short");
+    this.droppedResponse = dropped(meters, server, "response");
+    this.formerr = dropped(meters, server, "formerr");
+  }
+
+  private static Counter dropped(MeterRegistry meters, String server, String reason) {
+    return Counter.builder("coredns.nodecache.malformed.requests")
+        .description("Queries the listener could not pass to the chain, by reason.")
+        .tags("server", server, "reason", reason)
+        .register(meters);
+  }
+
+  public void router(Router r) {
+    this.router = r;
+  }
+
+  public Router router() {
+    return router;
+  }
+
+  /** Queries taken by the slow path and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  /**
+   * Processes one query. Returns the answer at once when the fast path has it (the caller sends it and
+   * may batch the flush); otherwise returns null and, unless the packet is dropped, answers later through
+   * {@code responder}. Does not release {@code packet}.
+   */
+  public ByteBuf process(
+      ByteBuf packet,
+      InetSocketAddress client,
+      InetSocketAddress local,
+      Protocol protocol,
+      ByteBufAllocator alloc,
+      Responder responder) {
+    long start = System.nanoTime();
+    boolean udp = protocol == Protocol.UDP;
+    Router r = router;
+    FastQuery q = FAST.get();
+    if (q.parse(packet, udp, alloc)) {
+      Route route = r.match(q);
+      if (route != null) {
+        String by = route.chain().fast(q);
+        if (by != null) {
+          ByteBuf answer = q.takeReply();
+          if (answer.readableBytes() <= q.maxAnswer()) {
+            route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
+            int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
+            route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
+            return answer;
+          }
+          answer.release(); // too big for this client: the slow path truncates it
+        }
+      }
+    }
+    byte[] bytes = new byte[packet.readableBytes()];
+    packet.getBytes(packet.readerIndex(), bytes);
+    slow(bytes, r, client, local, protocol, responder, start);
+    return null;
+  }
+
+  private void slow(
+      byte[] bytes,
+      Router r,
+      InetSocketAddress client,
+      InetSocketAddress local,
+      Protocol protocol,
+      Responder responder,
+      long start) {
+    if (bytes.length < FastQuery.HEADER) {
+      droppedShort.increment();
+      return;
+    }
+    if ((bytes[2] & 0x80) != 0) {
+      droppedResponse.increment(); // QR=1: never answer a response (reflection loops)
+      return;
+    }
+    Message query;
+    try {
+      query = new Message(bytes);
+    } catch (IOException | RuntimeException e) {
+      formerr.increment();
+      responder.send(io.netty.buffer.Unpooled.wrappedBuffer(Responses.headerOnly(bytes, Rcode.FORMERR)));
+      return;
+    }
+    Message early = validate(query);
+    if (early != null) {
+      send(query, early, protocol, responder);
+      return;
+    }
+    Route route = r.match(query.getQuestion().getName());
+    boolean tcp = protocol == Protocol.TCP;
+    int qtype = query.getQuestion().getType();
+    if (route == null) {
+      send(query, Responses.error(query, Rcode.REFUSED), protocol, responder);
+      return;
+    }
+    route.metrics().request(tcp, client.getAddress() instanceof java.net.Inet6Address, qtype);
+    if (qtype == Type.ANY) {
+      Message any = Responses.minimalAny(query);
+      route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
+      send(query, any, protocol, responder);
+      return;
+    }
+    DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
+    inFlight.incrementAndGet();
+    route.chain()
+        .handle(request)
+        .whenComplete(
+            (answer, error) -> {
+              try {
+                Message out = answer;
+                if (error != null || out == null) {
+                  if (error != null) {
+                    log.debug("{} {}: {}", query.getQuestion().getName(), Type.string(qtype), error.toString());
+                  }
+                  out = Responses.error(query, Rcode.SERVFAIL);
+                }
+                route.metrics().response(out.getRcode(), -1, qtype, System.nanoTime() - start);
+                send(query, out, protocol, responder);
+              } catch (RuntimeException e) {
+                log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());
+              } finally {
+                inFlight.decrementAndGet();
+              }
+            });
+  }
+
+  /** The answer the server gives itself for a query the chain must not see, or null. */
+  private static Message validate(Message query) {
+    if (!Responses.isStandardQuery(query)) {
+      return Responses.error(query, Rcode.NOTIMP);
+    }
+    if (query.getHeader().getCount(Section.QUESTION) != 1) {
+      return Responses.error(query, Rcode.FORMERR);
+    }
+    OPTRecord opt = query.getOPT();
+    if (opt != null && opt.getVersion() != 0) {
+      Message m = Responses.error(query, Rcode.NOERROR);
+      m.addRecord(new OPTRecord(io.nodecache.wire.Edns.OUR_PAYLOAD, Responses.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+      return m; // RFC 6891 §6.1.3: BADVERS, answered with our version 0
+    }
+    return null;
+  }
+
+  private static void send(Message query, Message answer, Protocol protocol, Responder responder) {
+    Message out = answer;
+    if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
+      out = Responses.finish(query, answer);
+    }
+    int limit = protocol == Protocol.UDP ? io.nodecache.wire.Edns.clientLimit(query.getOPT()) : 65535;
+    responder.send(io.netty.buffer.Unpooled.wrappedBuffer(Responses.encode(out, limit)));
+  }
+}

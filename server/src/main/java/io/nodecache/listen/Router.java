@@ -1,0 +1,59 @@
+package io.nodecache.listen;
+
+import io.nodecache.chain.Chain;
+import io.nodecache.observe.DnsMetrics;
+import io.nodecache.wire.FastQuery;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
+
+/**
+ * Picks the server block for a query name on one listener: the block whose zone is the longest suffix
+ * of the name (CoreDNS's rule). Immutable; a reload builds a new one.
+ */
+public final class Router {
+
+  /** One zone of one block, with the block's chain and the zone's metrics. */
+  public record Route(String zone, Name name, byte[] wire, Chain chain, DnsMetrics metrics) {}
+
+  private final Route[] routes;
+
+  public Router(List<Route> routes) {
+    List<Route> sorted = new ArrayList<>(routes);
+    sorted.sort(Comparator.comparingInt((Route r) -> r.wire().length).reversed());
+    this.routes = sorted.toArray(new Route[0]);
+  }
+
+  public static Route route(String zone, Chain chain, DnsMetrics metrics) {
+    try {
+      Name n = Name.fromString(zone).canonicalize();
+      return new Route(zone, n, n.toWireCanonical(), chain, metrics);
+    } catch (TextParseException e) {
+      throw new IllegalArgumentException("zone '" + zone + "': " + e.getMessage(), e);
+    }
+  }
+
+  public Route match(FastQuery q) {
+    for (Route r : routes) {
+      if (q.inZone(r.wire())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  public Route match(Name name) {
+    for (Route r : routes) {
+      if (name.subdomain(r.name())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  public List<Route> routes() {
+    return List.of(routes);
+  }
+}

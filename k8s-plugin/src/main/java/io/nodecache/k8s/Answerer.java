@@ -33,8 +33,6 @@ final class Answerer {
   static final String SCHEMA_VERSION = "1.1.0";
 
   private static final long VERSION_TTL = 28800;
-  private static final Name IN_ADDR = Name.fromConstantString("in-addr.arpa.");
-  private static final Name IP6 = Name.fromConstantString("ip6.arpa.");
 
   private final K8sConfig config;
   private final Name primary;
@@ -43,7 +41,7 @@ final class Answerer {
     this.config = config;
     Name p = config.zones().isEmpty() ? Name.root : config.zones().get(0);
     for (Name z : config.zones()) {
-      if (!isReverse(z)) {
+      if (!DnsNames.isReverse(z)) {
         p = z;
         break;
       }
@@ -65,13 +63,13 @@ final class Answerer {
   /** The answer to {@code query}, whose name is inside {@code zone}. */
   Message answer(Message query, ClusterView view, Name zone) {
     Record q = query.getQuestion();
-    Reply r = new Reply(zone);
+    Reply r = new Reply(zone, config.ttl());
     if (q.getDClass() == DClass.IN) {
       Name name = q.getName().canonicalize();
-      if (isReverse(zone)) {
+      if (DnsNames.isReverse(zone)) {
         reverse(r, view, name, q.getType());
       } else {
-        forward(r, view, name, labels(name, zone), q.getType(), 0);
+        forward(r, view, name, DnsNames.labels(name, zone), q.getType(), 0);
       }
     } else {
       r.rcode = Rcode.REFUSED;
@@ -129,10 +127,10 @@ final class Answerer {
 
   private void apex(Reply r, ClusterView view, int type) {
     if (type == Type.SOA || type == Type.ANY) {
-      r.answer.add(soa(r.zone, view));
+      r.answer.add(r.soa(view));
     }
     if (type == Type.NS || type == Type.ANY) {
-      Name ns = nsName(r.zone);
+      Name ns = DnsNames.nsName(r.zone);
       r.answer.add(new NSRecord(r.zone, DClass.IN, config.ttl(), ns));
       ClusterView.ServiceEntry dns = view.service("kube-dns", "kube-system");
       if (dns != null) {
@@ -151,7 +149,7 @@ final class Answerer {
     switch (s.kind()) {
       case EXTERNAL_NAME -> {
         if (s.externalName() != null) {
-          Name target = absolute(s.externalName());
+          Name target = DnsNames.absolute(s.externalName());
           r.answer.add(new CNAMERecord(name, DClass.IN, config.ttl(), target));
           chase(r, view, target, type, depth);
         }
@@ -189,11 +187,11 @@ final class Answerer {
   /** Follows an ExternalName CNAME whose target lies in our zone; other targets the client resolves. */
   private void chase(Reply r, ClusterView view, Name target, int type, int depth) {
     Name zone = zoneOf(target);
-    if (type == Type.CNAME || zone == null || isReverse(zone) || depth >= 8) {
+    if (type == Type.CNAME || zone == null || DnsNames.isReverse(zone) || depth >= 8) {
       return;
     }
-    Reply inner = new Reply(zone);
-    forward(inner, view, target, labels(target, zone), type, depth + 1);
+    Reply inner = new Reply(zone, config.ttl());
+    forward(inner, view, target, DnsNames.labels(target, zone), type, depth + 1);
     r.answer.addAll(inner.answer);
     r.additional.addAll(inner.additional);
   }
@@ -221,7 +219,7 @@ final class Answerer {
       r.rcode = Rcode.NXDOMAIN;
       return;
     }
-    Reply probe = new Reply(r.zone);
+    Reply probe = new Reply(r.zone, config.ttl());
     if (e.service().kind() == Slim.Kind.HEADLESS) {
       headlessSrv(probe, name, e, port, proto);
     } else {
@@ -268,7 +266,7 @@ final class Answerer {
     Set<Name> glued = new HashSet<>();
     for (int[] pick : picks) {
       Slim.Endpoint ep = ready[pick[0]];
-      Name target = child(hostLabel(ep), serviceName(e.service()));
+      Name target = DnsNames.child(hostLabel(ep), serviceName(e.service()));
       if (target == null) {
         continue;
       }
@@ -290,9 +288,9 @@ final class Answerer {
   }
 
   private void reverse(Reply r, ClusterView view, Name name, int type) {
-    boolean v6 = name.subdomain(IP6);
-    Name base = v6 ? IP6 : IN_ADDR;
-    Ip ip = name.subdomain(base) ? Ip.fromReverse(labels(name, base), v6) : null;
+    boolean v6 = name.subdomain(DnsNames.IP6);
+    Name base = v6 ? DnsNames.IP6 : DnsNames.IN_ADDR;
+    Ip ip = name.subdomain(base) ? Ip.fromReverse(DnsNames.labels(name, base), v6) : null;
     List<ClusterView.PtrTarget> targets = ip == null ? List.of() : view.reverse(ip);
     if (targets.isEmpty()) {
       r.rcode = Rcode.NXDOMAIN;
@@ -307,7 +305,7 @@ final class Answerer {
       if (clusterIp) {
         target = t.endpoint() == null ? serviceName(t.entry().service()) : null;
       } else {
-        target = child(hostLabel(t.endpoint()), serviceName(t.entry().service()));
+        target = DnsNames.child(hostLabel(t.endpoint()), serviceName(t.entry().service()));
       }
       if (target != null) {
         r.answer.add(new PTRRecord(name, DClass.IN, config.ttl(), target));
@@ -331,14 +329,6 @@ final class Answerer {
       return Name.fromString(s.name() + "." + s.namespace() + ".svc", primary);
     } catch (TextParseException e) {
       throw new IllegalStateException("service name " + s.key() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Name child(String label, Name parent) {
-    try {
-      return Name.fromString(label, parent);
-    } catch (TextParseException e) {
-      return null; // too long for a name: no record, as CoreDNS drops it
     }
   }
 
@@ -369,74 +359,4 @@ final class Answerer {
     return label.startsWith("_") ? label.substring(1) : label;
   }
 
-  private SOARecord soa(Name zone, ClusterView view) {
-    // CoreDNS: ns.dns.<zone>. hostmaster.<zone>. serial 7200 1800 86400 minimum=ttl; RR TTL min(ttl, 300)
-    return new SOARecord(
-        zone, DClass.IN, Math.min(config.ttl(), 300), nsName(zone), child("hostmaster", zone),
-        view.serial() & 0xffffffffL, 7200, 1800, 86400, config.ttl());
-  }
-
-  private static Name nsName(Name zone) {
-    return child("ns", child("dns", zone));
-  }
-
-  static boolean isReverse(Name zone) {
-    return zone.subdomain(IN_ADDR) || zone.subdomain(IP6);
-  }
-
-  private static Name absolute(String name) {
-    try {
-      return Name.fromString(name);
-    } catch (TextParseException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  /** The lower-case labels of {@code name} left of {@code zone}, left to right. */
-  static String[] labels(Name name, Name zone) {
-    int n = name.labels() - zone.labels();
-    String[] out = new String[n];
-    for (int i = 0; i < n; i++) {
-      out[i] = name.getLabelString(i).toLowerCase(java.util.Locale.ROOT);
-    }
-    return out;
-  }
-
-  /** The records and rcode of one answer while it is built. */
-  private final class Reply {
-    final Name zone;
-    final List<Record> answer = new ArrayList<>();
-    final List<Record> additional = new ArrayList<>();
-    int rcode = Rcode.NOERROR;
-
-    Reply(Name zone) {
-      this.zone = zone;
-    }
-
-    Message toMessage(Message query, ClusterView view) {
-      Message m = new Message(query.getHeader().getID());
-      m.getHeader().setFlag(Flags.QR);
-      m.getHeader().setFlag(Flags.AA);
-      m.getHeader().setOpcode(query.getHeader().getOpcode());
-      if (query.getHeader().getFlag(Flags.RD)) {
-        m.getHeader().setFlag(Flags.RD);
-      }
-      if (query.getHeader().getFlag(Flags.CD)) {
-        m.getHeader().setFlag(Flags.CD);
-      }
-      m.getHeader().setRcode(rcode);
-      m.addRecord(query.getQuestion(), Section.QUESTION);
-      if (rcode == Rcode.REFUSED) {
-        m.getHeader().unsetFlag(Flags.AA);
-        return m;
-      }
-      answer.forEach(rr -> m.addRecord(rr, Section.ANSWER));
-      if (answer.isEmpty()) {
-        m.addRecord(soa(zone, view), Section.AUTHORITY); // RFC 2308 §3: negative answers carry the SOA
-      }
-      Set<Record> dedup = new HashSet<>(answer);
-      additional.stream().filter(dedup::add).forEach(rr -> m.addRecord(rr, Section.ADDITIONAL));
-      return m;
-    }
-  }
 }

@@ -4,18 +4,22 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Wire answers of one view, by (lower-cased question name, type), filled lazily by the decoded path
- * and read by the fast path without decoding. A new view starts empty, so answers are never older than
- * the view. Bounded: past {@code capacity} entries nothing more is stored (random names under the zone
- * must not grow memory); those queries take the decoded path.
+ * and read by the fast path without decoding. Each answer names the one service it depends on (or
+ * none, when it depends on more); a new view takes over only the answers whose service did not change,
+ * so answers are never older than their data. Bounded: past {@code capacity} entries nothing more is
+ * stored (random names under the zone must not grow memory); those queries take the decoded path.
  */
 final class AnswerMemo {
 
-  private final Map<Key, PreparedAnswer> answers = new ConcurrentHashMap<>();
+  private record Entry(PreparedAnswer answer, String service) {}
+
+  private final Map<Key, Entry> answers = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
   private final ThreadLocal<Key> probes = ThreadLocal.withInitial(Key::new);
@@ -28,21 +32,35 @@ final class AnswerMemo {
   PreparedAnswer get(FastQuery q) {
     Key probe = probes.get();
     probe.set(q.qnameLower(), q.qnameLength(), q.qnameHash(), q.qtype());
-    PreparedAnswer a = answers.get(probe);
+    Entry e = answers.get(probe);
     probe.name = null;
-    return a;
+    return e == null ? null : e.answer();
   }
 
-  /** Stores an answer for a canonical (lower-case) wire name. */
-  void put(byte[] canonicalWire, int type, PreparedAnswer answer) {
+  /**
+   * Stores an answer for a canonical (lower-case) wire name.
+   *
+   * @param service the {@code name.namespace} of the only service the answer depends on, or null
+   */
+  void put(byte[] canonicalWire, int type, PreparedAnswer answer, String service) {
     if (answer == null || size.get() >= capacity) {
       return;
     }
     Key k = new Key();
     k.set(canonicalWire, canonicalWire.length, hash(canonicalWire), type);
-    if (answers.putIfAbsent(k, answer) == null) {
+    if (answers.putIfAbsent(k, new Entry(answer, service)) == null) {
       size.incrementAndGet();
     }
+  }
+
+  /** Takes over the answers of {@code old} that depend on one service not in {@code changed}. */
+  void carryFrom(AnswerMemo old, Set<String> changed) {
+    old.answers.forEach((k, e) -> {
+      if (e.service() != null && !changed.contains(e.service()) && size.get() < capacity) {
+        answers.put(k, e);
+        size.incrementAndGet();
+      }
+    });
   }
 
   int size() {

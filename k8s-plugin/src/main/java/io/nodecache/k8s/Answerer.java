@@ -8,14 +8,12 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
@@ -58,6 +56,22 @@ final class Answerer {
       }
     }
     return best;
+  }
+
+  /**
+   * The {@code name.namespace} of the one service an answer for {@code name} depends on (besides the
+   * namespaces), or null when it may depend on more: apex, PTR and pod names, and ExternalName answers.
+   */
+  static String dependency(Name name, Name zone, Message answer) {
+    if (DnsNames.isReverse(zone) || !answer.getSection(Section.ANSWER).stream().allMatch(r -> r.getType() != Type.CNAME)) {
+      return null;
+    }
+    String[] l = DnsNames.labels(name, zone);
+    int n = l.length;
+    if (n < 3 || n > 5 || !l[n - 1].equals("svc")) {
+      return null;
+    }
+    return l[n - 3] + "." + l[n - 2];
   }
 
   /** The answer to {@code query}, whose name is inside {@code zone}. */

@@ -12,8 +12,11 @@ import java.util.Set;
  */
 final class ClusterView {
 
-  /** Memo capacity: enough for every name of a large cluster and its common negative names. */
-  static final int MEMO_CAPACITY = 200_000;
+  /**
+   * Memo capacity: the hot names of a large cluster and their search-path negatives, bounded so that
+   * random names under the zone cost at most about 8 MB (some 250 bytes an entry).
+   */
+  static final int MEMO_CAPACITY = 32_768;
 
   /**
    * A service and its ready endpoints; {@code ports[i]} are the ports of the slice that holds {@code
@@ -123,7 +126,13 @@ final class ClusterView {
         }
       }
     }
-    return new ClusterView(services.done(), namespaces, reverse.done(), pods, serial);
+    ClusterView next = new ClusterView(services.done(), namespaces, reverse.done(), pods, serial);
+    if (previous != null && dirty != null && namespaces.equals(previous.namespaces)) {
+      Set<String> changed = new HashSet<>();
+      dirty.forEach(k -> changed.add(lookupKey(k)));
+      next.memo.carryFrom(previous.memo, changed);
+    }
+    return next;
   }
 
   private static String lookupKey(String stateKey) {

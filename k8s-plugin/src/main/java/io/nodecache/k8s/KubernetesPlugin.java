@@ -143,12 +143,15 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       return;
     }
     if (snapshot != null && writePending.compareAndSet(false, true)) {
-      scheduler.schedule(this::writeSnapshot, snapshotDelay.toNanos(), TimeUnit.NANOSECONDS);
+      scheduler.schedule(() -> writeSnapshot(false), snapshotDelay.toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
-  private void writeSnapshot() {
+  private synchronized void writeSnapshot(boolean last) {
     writePending.set(false);
+    if (stopped != last) {
+      return; // a write scheduled before stop(): stop() wrote the final state already
+    }
     try {
       snapshot.write(live);
     } catch (java.io.IOException | RuntimeException e) {
@@ -183,7 +186,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       api.close();
     }
     if (snapshot != null && liveSynced) {
-      writeSnapshot();
+      writeSnapshot(true);
     }
   }
 
@@ -200,7 +203,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       return next.handle(request);
     }
     if (m.getRcode() != Rcode.REFUSED) {
-      v.memo().put(qname.canonicalize().toWireCanonical(), request.type(), PreparedAnswer.of(m));
+      v.memo().put(qname.canonicalize().toWireCanonical(), request.type(), PreparedAnswer.of(m),
+          Answerer.dependency(qname, zone, m));
     }
     return CompletableFuture.completedFuture(m);
   }

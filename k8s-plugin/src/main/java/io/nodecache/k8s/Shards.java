@@ -18,7 +18,7 @@ final class Shards<K, V> {
     this.shards = shards;
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"})
   static <K, V> Shards<K, V> empty() {
     Map<K, V>[] s = new Map[COUNT];
     for (int i = 0; i < COUNT; i++) {

@@ -51,6 +51,38 @@ class ClusterViewTest {
     }
   }
 
+  @Test
+  void aNewViewKeepsTheMemoizedAnswersOfUnchangedServices() throws Exception {
+    K8sConfig config = Fixtures.config(
+        "cluster.local {\n kubernetes {\n  snapshot none.yaml\n }\n}\n", Map.of());
+    ClusterState state = new ClusterState();
+    state.putNamespace("ns");
+    for (String s : List.of("a", "b")) {
+      state.putService(new Slim.Service("ns", s, Slim.Kind.CLUSTER_IP, List.of(Ip.parse("10.96.0.1")),
+          List.of(), null, false));
+    }
+    ClusterView v1 = ClusterView.build(state, config, 1);
+    state.drainDirty();
+    Answerer answerer = new Answerer(config);
+    Name zone = config.zones().get(0);
+    for (String name : List.of("a.ns.svc.cluster.local.", "b.ns.svc.cluster.local.", "x.a.ns.svc.cluster.local.",
+        "cluster.local.")) {
+      Message m = answerer.answer(Fixtures.request(name, Type.A).query(), v1, zone);
+      v1.memo().put(Name.fromString(name).toWireCanonical(), Type.A, io.nodecache.wire.PreparedAnswer.of(m),
+          Answerer.dependency(Name.fromString(name), zone, m));
+    }
+    assertThat(v1.memo().size()).isEqualTo(4);
+
+    state.putService(new Slim.Service("ns", "b", Slim.Kind.CLUSTER_IP, List.of(Ip.parse("10.96.0.2")),
+        List.of(), null, false));
+    ClusterView v2 = ClusterView.update(v1, state, config, 2, state.drainDirty(), false);
+    assertThat(v2.memo().size()).as("a's two names kept; b's and the apex dropped").isEqualTo(2);
+
+    state.putNamespace("other");
+    ClusterView v3 = ClusterView.update(v2, state, config, 3, state.drainDirty(), false);
+    assertThat(v3.memo().size()).as("namespaces changed: nothing kept").isZero();
+  }
+
   private static List<String> answers(Answerer answerer, ClusterView view, K8sConfig config) {
     List<String> out = new ArrayList<>();
     Name zone = config.zones().get(0);

@@ -24,6 +24,7 @@ final class MockApi implements AutoCloseable {
   final KubernetesClient admin;
 
   /** Starts on {@code port} (0: any free port). */
+  @SuppressWarnings("deprecation") // the mock server's own extension builds its Context this way
   MockApi(int port) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(

@@ -33,6 +33,12 @@ public final class K8sPluginFactory implements PluginFactory {
       context.localZones().add(zone.toString());
     }
     return new KubernetesPlugin(
-        config, context.scheduler(), () -> Instant.now().getEpochSecond(), REBUILD_DELAY, SNAPSHOT_DELAY);
+        config,
+        context.scheduler(),
+        context.meters(),
+        context.serverLabel(),
+        () -> Instant.now().getEpochSecond(),
+        REBUILD_DELAY,
+        SNAPSHOT_DELAY);
   }
 }

@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -43,6 +44,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private final Duration snapshotDelay;
   private final byte[][] zoneWire;
   private final Slimmer slimmer;
+  private final K8sMetrics metrics;
   private final ClusterState live = new ClusterState();
   private final AtomicReference<ClusterView> view = new AtomicReference<>();
   private final AtomicBoolean rebuildPending = new AtomicBoolean();
@@ -55,6 +57,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private ApiSource api;
 
   /**
+   * @param serverLabel the server block's metric label
    * @param epochSeconds wall-clock seconds for the SOA serial
    * @param rebuildDelay how long events are gathered before a new view is built
    * @param snapshotDelay how long changes are gathered before the snapshot file is rewritten
@@ -62,10 +65,13 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   public KubernetesPlugin(
       K8sConfig config,
       ScheduledExecutorService scheduler,
+      MeterRegistry meters,
+      String serverLabel,
       LongSupplier epochSeconds,
       Duration rebuildDelay,
       Duration snapshotDelay) {
     this.config = config;
+    this.metrics = new K8sMetrics(meters, serverLabel, view::get, () -> liveSynced);
     this.answerer = new Answerer(config);
     this.scheduler = scheduler;
     this.epochSeconds = epochSeconds;
@@ -128,6 +134,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       return;
     }
     try {
+      long start = System.nanoTime();
       Set<String> dirty = live.drainDirty();
       boolean pods = live.drainPodsChanged();
       ClusterView base = lastLive;
@@ -137,6 +144,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
               : ClusterView.update(base, live, config, epochSeconds.getAsLong(), dirty, pods);
       lastLive = next;
       publish(next);
+      metrics.built(System.nanoTime() - start);
     } catch (RuntimeException e) {
       lastLive = null; // start over with a full build next time
       log.error("kubernetes: building the view failed; the previous view keeps serving", e);
@@ -154,7 +162,9 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     }
     try {
       snapshot.write(live);
+      metrics.snapshotWritten(true);
     } catch (java.io.IOException | RuntimeException e) {
+      metrics.snapshotWritten(false);
       log.warn("kubernetes: writing snapshot {} failed: {}", snapshot.path(), e.toString());
     }
   }
@@ -182,6 +192,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   @Override
   public void stop() {
     stopped = true;
+    metrics.close();
     if (api != null) {
       api.close();
     }

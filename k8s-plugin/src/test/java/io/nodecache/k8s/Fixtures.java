@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.Protocol;
 import io.nodecache.config.ConfigException;
@@ -54,7 +55,8 @@ final class Fixtures {
 
   static KubernetesPlugin plugin(K8sConfig config, ScheduledExecutorService scheduler) {
     return new KubernetesPlugin(
-        config, scheduler, () -> SERIAL, Duration.ofMillis(1), Duration.ofMillis(50));
+        config, scheduler, new SimpleMeterRegistry(), "dns://:53", () -> SERIAL, Duration.ofMillis(1),
+        Duration.ofMillis(50));
   }
 
   /** A started plugin answering from {@code test-cluster.yaml} with the given options. */

@@ -69,6 +69,14 @@ class KubernetesEndToEndTest {
   }
 
   @Test
+  void exportsViewMetrics() throws Exception {
+    ask("kubernetes.default.svc.cluster.local.", Type.A, false);
+    String text = server.meters().scrape();
+    assertThat(text).contains("nodecache_kubernetes_services{server=").contains("nodecache_kubernetes_synced{");
+    assertThat(text).containsPattern("nodecache_kubernetes_services\\{[^}]*\\} 5\\.0");
+  }
+
+  @Test
   void answersEveryKindOfRecord() throws Exception {
     assertThat(ask("web.demo.svc.cluster.local.", Type.A, false).getSection(Section.ANSWER)).hasSize(3);
     Message srv = ask("_dns._udp.kube-dns.kube-system.svc.cluster.local.", Type.SRV, true);

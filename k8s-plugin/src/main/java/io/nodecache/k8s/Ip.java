@@ -135,14 +135,11 @@ public final class Ip {
   }
 
   /**
-   * The endpoint label CoreDNS derives from an address: dots or colons become dashes, and a leading or
-   * trailing dash gets a zero so the label stays valid ({@code 10-0-0-1}, {@code fd00--1}).
+   * The endpoint label CoreDNS derives from an address: dots or colons become dashes, and a trailing
+   * dash gets a zero ({@code 10-0-0-1}, {@code fd00--1}, {@code fd00--0}).
    */
   public String dashed() {
     String s = toString().replace('.', '-').replace(':', '-');
-    if (s.startsWith("-")) {
-      s = "0" + s;
-    }
     if (s.endsWith("-")) {
       s = s + "0";
     }

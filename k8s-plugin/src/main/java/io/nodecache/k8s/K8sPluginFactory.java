@@ -18,8 +18,8 @@ public final class K8sPluginFactory implements PluginFactory {
   /** Events within this window go into one new view. */
   static final Duration REBUILD_DELAY = Duration.ofMillis(20);
 
-  /** Changes within this window go into one snapshot write. */
-  static final Duration SNAPSHOT_DELAY = Duration.ofSeconds(10);
+  /** Changes within this window go into one snapshot write (a large cluster's file takes a while). */
+  static final Duration SNAPSHOT_DELAY = Duration.ofSeconds(30);
 
   @Override
   public String name() {

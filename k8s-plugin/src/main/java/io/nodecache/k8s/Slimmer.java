@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Slimmer {
 
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+  private static final int SHARED_LIMIT = 50_000;
 
   private final boolean keepPodNames;
   private final Map<String, String> strings = new ConcurrentHashMap<>();
@@ -109,7 +110,7 @@ final class Slimmer {
         }
       }
     }
-    String service = svc == null ? null : share(lower(svc));
+    String service = svc == null ? null : lower(svc);
     return new Slim.Slice(ns, lower(m.getName()), service, List.copyOf(eps), List.copyOf(ps));
   }
 
@@ -145,11 +146,18 @@ final class Slimmer {
     String n = name == null ? "" : share(lower(name));
     String proto = protocol == null ? "tcp" : share(lower(protocol));
     Slim.Port p = new Slim.Port(n, proto, number);
+    if (ports.size() > SHARED_LIMIT) {
+      ports.clear(); // sharing only saves memory: start over rather than grow with churn
+    }
     Slim.Port prev = ports.putIfAbsent(p, p);
     return prev == null ? p : prev;
   }
 
+  /** Shares namespace, port and protocol names: few distinct values, repeated by every object. */
   private String share(String s) {
+    if (strings.size() > SHARED_LIMIT) {
+      strings.clear();
+    }
     String prev = strings.putIfAbsent(s, s);
     return prev == null ? s : prev;
   }

@@ -85,9 +85,15 @@ final class SnapshotFile {
     return n;
   }
 
-  /** Writes {@code state} atomically: a temporary file beside the target, then a rename. */
+  /**
+   * Writes {@code state} atomically: a temporary file beside the target, then a rename. JSON when the
+   * file name ends in {@code .json} (faster for large clusters), else YAML.
+   */
   void write(ClusterState state) throws IOException {
-    String yaml = serialization.asYaml(toList(state));
+    KubernetesList list = toList(state);
+    String yaml = path.getFileName().toString().endsWith(".json")
+        ? serialization.asJson(list)
+        : serialization.asYaml(list);
     Path dir = path.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
     try {

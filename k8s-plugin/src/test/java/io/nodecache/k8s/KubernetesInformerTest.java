@@ -173,7 +173,7 @@ class KubernetesInformerTest {
       port = api.port();
       kubeconfig = api.kubeconfig(dir);
       api.admin.services().resource(clusterIp("default", "kubernetes", "10.96.0.1")).create();
-      p = plugin("kubeconfig " + kubeconfig, dir.resolve("snap.yaml"));
+      p = plugin("kubeconfig " + kubeconfig, dir.resolve("snap.json"));
       await("first sync", DEADLINE, p::ready);
       await("watching", DEADLINE, p::watching);
     }
@@ -193,6 +193,14 @@ class KubernetesInformerTest {
       }
     } finally {
       p.stop();
+    }
+    // stop() wrote the last view as JSON (the name ends in .json); it loads again
+    assertThat(Files.readString(dir.resolve("snap.json"))).startsWith("{");
+    KubernetesPlugin offline = plugin("endpoint http://127.0.0.1:" + closedPort(), dir.resolve("snap.json"));
+    try {
+      assertThat(answer(offline, "late.default.svc.cluster.local.", Type.A)).containsExactly("10.96.0.50");
+    } finally {
+      offline.stop();
     }
   }
 

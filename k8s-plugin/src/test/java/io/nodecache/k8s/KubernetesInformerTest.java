@@ -4,6 +4,7 @@ import static io.nodecache.k8s.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -142,6 +143,30 @@ class KubernetesInformerTest {
         assertThat(answer(offline, "default.svc.cluster.local.", Type.A)).containsExactly("NOERROR");
       } finally {
         offline.stop();
+      }
+    }
+  }
+
+  @Test
+  void podsVerifiedWatchesPods() throws Exception {
+    try (MockApi api = new MockApi(0)) {
+      api.admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("demo").endMetadata().build()).create();
+      String corefile = "cluster.local {\n kubernetes {\n  kubeconfig " + api.kubeconfig(dir) + "\n  pods verified\n }\n}\n";
+      KubernetesPlugin p = Fixtures.plugin(Fixtures.config(corefile, Map.of()), scheduler);
+      p.start();
+      try {
+        await("first sync", DEADLINE, p::ready);
+        assertThat(answer(p, "10-244-1-10.demo.pod.cluster.local.", Type.A)).containsExactly("NXDOMAIN");
+        api.admin.pods().resource(new PodBuilder().withNewMetadata().withNamespace("demo").withName("web-0")
+            .endMetadata().withNewStatus().withPhase("Running").withPodIP("10.244.1.10")
+            .addNewPodIP("10.244.1.10").endStatus().build()).create();
+        await("pod address answered", DEADLINE,
+            () -> answer(p, "10-244-1-10.demo.pod.cluster.local.", Type.A).equals(List.of("10.244.1.10")));
+        api.admin.pods().inNamespace("demo").withName("web-0").delete();
+        await("pod gone", DEADLINE,
+            () -> answer(p, "10-244-1-10.demo.pod.cluster.local.", Type.A).equals(List.of("NXDOMAIN")));
+      } finally {
+        p.stop();
       }
     }
   }

@@ -54,7 +54,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   /** The last view built from the informers: the base of the next incremental build. */
   private ClusterView lastLive;
   private volatile boolean stopped;
-  private ApiSource api;
+  private final Object writeLock = new Object();
+  private volatile ApiSource api;
 
   /**
    * @param serverLabel the server block's metric label
@@ -155,17 +156,19 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     }
   }
 
-  private synchronized void writeSnapshot(boolean last) {
-    writePending.set(false);
-    if (stopped != last) {
-      return; // a write scheduled before stop(): stop() wrote the final state already
-    }
-    try {
-      snapshot.write(live);
-      metrics.snapshotWritten(true);
-    } catch (java.io.IOException | RuntimeException e) {
-      metrics.snapshotWritten(false);
-      log.warn("kubernetes: writing snapshot {} failed: {}", snapshot.path(), e.toString());
+  private void writeSnapshot(boolean last) {
+    synchronized (writeLock) { // not the build lock: a long write must not delay new views
+      writePending.set(false);
+      if (stopped != last) {
+        return; // a write scheduled before stop(): stop() writes the final state
+      }
+      try {
+        snapshot.write(live);
+        metrics.snapshotWritten(true);
+      } catch (java.io.IOException | RuntimeException e) {
+        metrics.snapshotWritten(false);
+        log.warn("kubernetes: writing snapshot {} failed: {}", snapshot.path(), e.toString());
+      }
     }
   }
 

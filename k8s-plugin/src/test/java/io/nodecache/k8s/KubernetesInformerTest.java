@@ -190,6 +190,26 @@ class KubernetesInformerTest {
   }
 
   @Test
+  void snapshotUntilTheApiServerComesUp() throws Exception {
+    Path snap = Files.copy(demoCluster(), dir.resolve("demo.yaml"));
+    int port = closedPort();
+    KubernetesPlugin p = plugin("kubeconfig " + MockApi.kubeconfig(dir, "127.0.0.1", port), snap);
+    try {
+      assertThat(p.ready()).isTrue();
+      assertThat(answer(p, "api.demo.svc.cluster.local.", Type.A)).containsExactly("10.96.100.20");
+      try (MockApi api = new MockApi(port)) {
+        api.admin.services().resource(clusterIp("default", "kubernetes", "10.96.0.99")).create();
+        await("live view replaces the snapshot", DEADLINE,
+            () -> answer(p, "kubernetes.default.svc.cluster.local.", Type.A).equals(List.of("10.96.0.99")));
+        assertThat(p.synced()).isTrue();
+        assertThat(answer(p, "api.demo.svc.cluster.local.", Type.A)).containsExactly("NXDOMAIN");
+      }
+    } finally {
+      p.stop();
+    }
+  }
+
+  @Test
   void apiDownMidRunKeepsTheLastView() throws Exception {
     int port;
     KubernetesPlugin p;

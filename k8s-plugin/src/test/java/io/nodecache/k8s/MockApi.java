@@ -44,6 +44,11 @@ final class MockApi implements AutoCloseable {
 
   /** Writes a kubeconfig whose context {@code mock} points at this server. */
   Path kubeconfig(Path dir) throws IOException {
+    return kubeconfig(dir, server.getHostName(), port());
+  }
+
+  /** Writes a kubeconfig for a server that may not be running yet. */
+  static Path kubeconfig(Path dir, String host, int port) throws IOException {
     String yaml = """
         apiVersion: v1
         kind: Config
@@ -62,7 +67,7 @@ final class MockApi implements AutoCloseable {
             user: tester
             namespace: default
         current-context: mock
-        """.formatted(server.getHostName(), port());
+        """.formatted(host, port);
     Path file = dir.resolve("kubeconfig");
     Files.writeString(file, yaml);
     return file;

@@ -10,7 +10,9 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import io.nodecache.wire.PreparedAnswer;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Type;
 
 /**
@@ -70,6 +72,21 @@ class ClusterViewMemoryTest {
         "cluster view memory: %d services, %d endpoints: slim state %.1f MB, state + view %.1f MB"
             + " (first build %d ms, later full build %d ms, one-service update %d us; not asserted)%n",
         SERVICES, endpoints, stateBytes / 1048576.0, totalBytes / 1048576.0, buildMillis, rebuildMillis, updateMicros);
+
+    // fill the fast-path memo to capacity: every service's A answer plus search-path negatives
+    long beforeMemo = usedAfterGc();
+    Answerer filler = new Answerer(config);
+    Name zone = config.zones().get(0);
+    for (int i = 0; view.memo().size() < ClusterView.MEMO_CAPACITY; i++) {
+      String name = i < SERVICES
+          ? "service-" + i + ".team-" + (i % NAMESPACES) + ".svc.cluster.local."
+          : "host-" + i + ".example.com.team-" + (i % NAMESPACES) + ".svc.cluster.local.";
+      Name qname = Name.fromString(name);
+      Message a = filler.answer(Fixtures.request(name, Type.A).query(), view, zone);
+      view.memo().put(qname.toWireCanonical(), Type.A, PreparedAnswer.of(a), Answerer.dependency(qname, zone, a));
+    }
+    long memoBytes = usedAfterGc() - beforeMemo;
+    System.out.printf("memo full: %d answers, %.1f MB%n", view.memo().size(), memoBytes / 1048576.0);
 
     assertThat(endpoints).isEqualTo(50_000);
     assertThat(view.serviceCount()).isEqualTo(SERVICES);

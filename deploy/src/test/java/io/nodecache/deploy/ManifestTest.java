@@ -183,8 +183,10 @@ class ManifestTest {
             mode == Install.Mode.IPTABLES ? List.of(Install.LOCAL_DNS, Install.KUBE_DNS) : List.of(Install.LOCAL_DNS));
     assertThat(flags.upstreamSvc()).isEqualTo("kube-dns-upstream");
     assertThat(flags.healthPort()).isEqualTo(8080);
-    assertThat(flags.pidfile()).startsWith(mountPath(c, "tmp") + "/");
-    assertThat(flags.conf()).isEqualTo(mountPath(c, "config-volume") + "/Corefile");
+    assertThat(flags.pidfile()).isNotEmpty(); // iptables rules wait for it, as node-cache's do
+    assertThat(flags.conf()).isEqualTo("/etc/Corefile");
+    // The ConfigMap's Corefile is the template -basecorefile names (its default path).
+    assertThat(flags.baseCorefile()).isEqualTo(mountPath(c, "config-volume") + "/" + configItemPath(objects));
   }
 
   @Test
@@ -215,7 +217,15 @@ class ManifestTest {
 
     Volume config = volume(pod, "config-volume");
     assertThat(config.getConfigMap().getName()).isEqualTo(Install.one(objects, ConfigMap.class).getMetadata().getName());
+    assertThat(config.getConfigMap().getItems()).singleElement().satisfies(i -> assertThat(i.getKey()).isEqualTo("Corefile"));
     assertThat(mount(c, "config-volume").getSubPath()).as("subPath mounts never see ConfigMap edits").isNull();
+
+    // kube-dns's stubDomains/upstreamNameservers, where node-cache looks for them by default.
+    Volume kubeDns = volume(pod, "kube-dns-config");
+    assertThat(kubeDns.getConfigMap().getName()).isEqualTo("kube-dns");
+    assertThat(kubeDns.getConfigMap().getOptional()).as("clusters without that ConfigMap").isTrue();
+    assertThat(mountPath(c, "kube-dns-config")).isEqualTo("/etc/kube-dns");
+    assertThat(mount(c, "kube-dns-config").getSubPath()).isNull();
 
     Volume snapshot = volume(pod, "snapshot");
     assertThat(snapshot.getHostPath().getPath()).isEqualTo("/var/lib/nodecache");
@@ -224,11 +234,9 @@ class ManifestTest {
     Matcher m = Pattern.compile("snapshot (\\S+)").matcher(corefile);
     assertThat(m.find()).isTrue();
     assertThat(Path.of(m.group(1)).getParent().toString()).isEqualTo(mountPath(c, "snapshot"));
-
-    if (Boolean.TRUE.equals(c.getSecurityContext().getReadOnlyRootFilesystem())) {
-      assertThat(volume(pod, "tmp").getEmptyDir()).as("/tmp stays writable").isNotNull();
-      assertThat(mountPath(c, "tmp")).isEqualTo("/tmp");
-    }
+    assertThat(c.getSecurityContext().getReadOnlyRootFilesystem())
+        .as("the rendered Corefile is written to -conf, the pidfile to /tmp")
+        .isNotEqualTo(Boolean.TRUE);
   }
 
   @Test
@@ -277,6 +285,10 @@ class ManifestTest {
 
   private static long bytes(Quantity q) {
     return Quantity.getAmountInBytes(q).setScale(0, java.math.RoundingMode.UP).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
+  }
+
+  static String configItemPath(List<HasMetadata> objects) {
+    return volume(pod(objects), "config-volume").getConfigMap().getItems().get(0).getPath();
   }
 
   static PodSpec pod(List<HasMetadata> objects) {

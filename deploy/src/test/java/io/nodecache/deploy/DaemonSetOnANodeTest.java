@@ -1,0 +1,236 @@
+package io.nodecache.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.nodecache.config.Flags;
+import io.nodecache.config.KubeDnsConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The DaemonSet's container on a node made of network namespaces: the real server process started
+ * with the manifest's args and JVM options and the ConfigMap's Corefile (volume paths mapped to test
+ * directories), a kube-dns pod (dnsmasq) behind kube-proxy-style DNAT, and a pod on a veth. Checked
+ * as kubelet and a pod see it: the probes' URLs, answers on every listen address over UDP and TCP
+ * (cluster zone from the snapshot, reverse zone from kube-dns over TCP, other names from the node's
+ * resolver), no conntrack entries, metrics, and SIGTERM within the grace period handing the kube-dns
+ * ClusterIP back to kube-proxy.
+ */
+class DaemonSetOnANodeTest {
+
+  private static final String KUBE_DNS_POD = "10.244.255.10";
+  private static final String WEB_IP = "10.96.0.20";
+  /** What the fake kube-dns answers for every cluster name, so its answers are told from ours. */
+  private static final String KUBE_DNS_ANSWER = "10.99.99.99";
+  private static final String EXTERNAL_ANSWER = "192.0.2.80";
+
+  @TempDir Path dir;
+  private Netns node;
+  private Netns pod;
+
+  @AfterEach
+  void tearDown() {
+    if (pod != null) {
+      pod.close();
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Install.Mode.class)
+  void servesPodsAsTheManifestConfiguresIt(Install.Mode mode) throws Exception {
+    Netns.requirePrivileged("ip", "iptables", "conntrack", "dnsmasq", "dig", "curl");
+    List<HasMetadata> objects = Install.load(Install.substituted(mode, dir.resolve("tree")));
+    Container c = ManifestTest.container(objects);
+
+    // What kubelet mounts, as test directories: the ConfigMap template, the kube-dns ConfigMap
+    // directory (empty: that ConfigMap does not exist), the snapshot directory.
+    Path base = dir.resolve("etc/coredns").resolve(ManifestTest.configItemPath(objects));
+    Path kubeDnsDir = Files.createDirectories(dir.resolve("etc/kube-dns"));
+    Path snapshot = dir.resolve("var/lib/nodecache/cluster.yaml");
+    Files.createDirectories(base.getParent());
+    Files.createDirectories(snapshot.getParent());
+    Files.writeString(base, Install.corefile(objects).replace("/var/lib/nodecache/cluster.yaml", snapshot.toString()));
+    Files.writeString(snapshot, clusterSnapshot());
+    Path pidfile = dir.resolve("nodecache.pid");
+    List<String> args = new ArrayList<>(c.getArgs());
+    args.set(args.indexOf("-conf") + 1, dir.resolve("etc/Corefile").toString());
+    args.set(args.indexOf("-pidfile") + 1, pidfile.toString());
+    args.addAll(List.of("-basecorefile", base.toString(), "-kubednscm", kubeDnsDir.toString()));
+    Flags flags = Flags.parse(args.toArray(String[]::new));
+
+    // The pod's environment: service links, and no API server (the snapshot is the only source).
+    Map<String, String> env = new HashMap<>();
+    env.put("KUBE_DNS_UPSTREAM_SERVICE_HOST", Install.UPSTREAM_SVC_IP);
+    env.put("KUBE_DNS_UPSTREAM_SERVICE_PORT", "53");
+    env.put("KUBERNETES_SERVICE_HOST", null);
+    for (var e : c.getEnv()) {
+      env.put(e.getName(), e.getValue());
+    }
+
+    // Would this build accept it at all (every plugin merged)? Skips with the server's message if not.
+    Map<String, String> nonNull = new HashMap<>(env);
+    nonNull.values().removeIf(v -> v == null);
+    Corefiles.build(
+        Corefiles.parseTemplate(base.toString(), Files.readString(base), KubeDnsConfig.EMPTY, flags, nonNull), nonNull);
+    assumeTrue(classPresent("io.nodecache.node.NodeNetworking"), "node networking not in this build yet (merge main)");
+
+    node = Netns.create();
+    pod = Netns.create();
+    node.sh("ip link add veth-n type veth peer name veth-p netns " + pod.name);
+    node.sh("ip addr add 10.200.0.1/24 dev veth-n && ip link set veth-n up");
+    pod.sh("ip addr add 10.200.0.2/24 dev veth-p && ip link set veth-p up && ip route add default via 10.200.0.1");
+    // kube-dns: a pod IP, the kube-dns-upstream ClusterIP, and in IPVS mode the kube-dns ClusterIP
+    // itself (IPVS holds it on kube-ipvs0); in iptables mode kube-proxy DNATs the ClusterIP.
+    node.sh("ip link add kube-ipvs0 type dummy && ip link set kube-ipvs0 up");
+    List<String> kubeDnsAddrs = new ArrayList<>(List.of(KUBE_DNS_POD, Install.UPSTREAM_SVC_IP));
+    if (mode == Install.Mode.IPVS) {
+      kubeDnsAddrs.add(Install.KUBE_DNS);
+    } else {
+      for (String proto : List.of("udp", "tcp")) {
+        node.sh("iptables -w -t nat -A PREROUTING -d " + Install.KUBE_DNS + " -p " + proto
+            + " --dport 53 -j DNAT --to-destination " + KUBE_DNS_POD + ":53");
+      }
+    }
+    for (String a : kubeDnsAddrs) {
+      node.sh("ip addr add " + a + "/32 dev kube-ipvs0");
+    }
+    List<String> dnsmasq =
+        new ArrayList<>(
+            List.of("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--user=root",
+                "--pid-file", "--bind-interfaces", "--port=53",
+                "--address=/cluster.local/" + KUBE_DNS_ANSWER, "--address=/example.org/" + EXTERNAL_ANSWER,
+                "--ptr-record=20.0.96.10.in-addr.arpa,web.default.svc.cluster.local"));
+    kubeDnsAddrs.forEach(a -> dnsmasq.add("--listen-address=" + a));
+    Path dnsmasqLog = dir.resolve("dnsmasq.log");
+    Process kubeDns = node.spawn(dnsmasq, Map.of(), dnsmasqLog);
+    await("kube-dns answers", () -> EXTERNAL_ANSWER.equals(dig(node, KUBE_DNS_POD, "www.example.org", false)), kubeDns, dnsmasqLog);
+    node.resolvConf("nameserver " + KUBE_DNS_POD + "\n"); // dnsPolicy: Default, the node's resolver
+
+    List<String> argv =
+        new ArrayList<>(
+            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
+    argv.addAll(args);
+    Path log = dir.resolve("nodecache.log");
+    Process server = node.spawn(argv, env, log);
+    try {
+      var live = c.getLivenessProbe().getHttpGet();
+      var ready = c.getReadinessProbe().getHttpGet();
+      String liveUrl = "http://" + live.getHost() + ":" + live.getPort().getIntVal() + live.getPath();
+      String readyUrl = "http://" + ready.getHost() + ":" + ready.getPort().getIntVal() + ready.getPath();
+      await("pidfile, then liveness and readiness probes pass",
+          () -> Files.exists(pidfile) && get(node, liveUrl) && get(node, readyUrl), server, log);
+
+      List<String> servers =
+          mode == Install.Mode.IPTABLES ? List.of(Install.LOCAL_DNS, Install.KUBE_DNS) : List.of(Install.LOCAL_DNS);
+      for (String s : servers) {
+        for (boolean tcp : List.of(false, true)) {
+          String how = "@" + s + (tcp ? " over TCP" : " over UDP");
+          assertThat(dig(pod, s, "web.default.svc.cluster.local", tcp)).as("cluster zone " + how).isEqualTo(WEB_IP);
+          assertThat(dig(pod, s, "www.example.org", tcp)).as("external name " + how).isEqualTo(EXTERNAL_ANSWER);
+          assertThat(dig(pod, s, "-x " + WEB_IP, tcp)).as("reverse zone " + how).isEqualTo("web.default.svc.cluster.local.");
+        }
+      }
+      if (mode == Install.Mode.IPVS) {
+        assertThat(dig(pod, Install.KUBE_DNS, "web.default.svc.cluster.local", false))
+            .as("IPVS mode: the ClusterIP stays kube-dns's")
+            .isEqualTo(KUBE_DNS_ANSWER);
+      }
+      assertThat(node.run("sh", "-c", "conntrack -L -p udp -d " + Install.LOCAL_DNS + " 2>/dev/null").output())
+          .as("queries to the local address bypass conntrack")
+          .isBlank();
+      String metrics = node.sh("curl -sf http://" + Install.LOCAL_DNS + ":" + ManifestTest.port(c, "metrics").getContainerPort() + "/metrics");
+      assertThat(metrics).contains("coredns_dns_requests_total").contains("coredns_build_info");
+
+      long grace = ManifestTest.pod(objects).getTerminationGracePeriodSeconds();
+      server.destroy(); // SIGTERM, as kubelet stops the pod
+      assertThat(server.waitFor(grace, TimeUnit.SECONDS)).as("stops within terminationGracePeriodSeconds").isTrue();
+      assertThat(server.exitValue()).isZero();
+      assertThat(node.sh("iptables-save -t raw")).doesNotContain("NodeLocal DNS Cache");
+      if (mode == Install.Mode.IPTABLES) {
+        assertThat(dig(pod, Install.KUBE_DNS, "web.default.svc.cluster.local", false))
+            .as("after teardown kube-proxy's DNAT takes the ClusterIP back to kube-dns")
+            .isEqualTo(KUBE_DNS_ANSWER);
+      }
+    } finally {
+      server.destroyForcibly();
+      LoggerFactory.getLogger(DaemonSetOnANodeTest.class).info("nodecache log:\n{}", Files.readString(log));
+    }
+  }
+
+  private static String clusterSnapshot() {
+    var list =
+        new KubernetesListBuilder()
+            .addToItems(new NamespaceBuilder().withNewMetadata().withName("default").endMetadata().build())
+            .addToItems(
+                new ServiceBuilder()
+                    .withNewMetadata().withName("web").withNamespace("default").endMetadata()
+                    .withNewSpec()
+                    .withType("ClusterIP").withClusterIP(WEB_IP).withClusterIPs(WEB_IP)
+                    .addNewPort().withName("http").withProtocol("TCP").withPort(80).endPort()
+                    .endSpec()
+                    .build())
+            .build();
+    return new KubernetesSerialization().asYaml(list);
+  }
+
+  private static boolean classPresent(String name) {
+    try {
+      Class.forName(name, false, DaemonSetOnANodeTest.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
+  }
+
+  /** The first answer of {@code dig +short} from inside {@code ns}, or "" when there is none. */
+  private static String dig(Netns ns, String server, String query, boolean tcp) {
+    List<String> argv = new ArrayList<>(List.of("dig", "@" + server, "+short", "+tries=1", "+time=2"));
+    if (tcp) {
+      argv.add("+tcp");
+    }
+    argv.addAll(List.of(query.split(" ")));
+    return ns.run(argv.toArray(String[]::new)).output().lines()
+        .map(String::strip)
+        .filter(l -> !l.isEmpty() && !l.startsWith(";"))
+        .findFirst()
+        .orElse("");
+  }
+
+  private static boolean get(Netns ns, String url) {
+    Netns.Result r = ns.run("curl", "-sf", "--max-time", "2", url);
+    return r.exit() == 0;
+  }
+
+  private static void await(String what, BooleanSupplier condition, Process process, Path log) throws Exception {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (!condition.getAsBoolean()) {
+      assertThat(process.isAlive()).as(what + ": process exited: " + Files.readString(log)).isTrue();
+      assertThat(Instant.now()).as(what + "; log: " + Files.readString(log)).isBefore(deadline);
+      Thread.sleep(100); // polling interval of a condition with a deadline, not a wait for time
+    }
+  }
+}

@@ -104,7 +104,13 @@ class DaemonSetOnANodeTest {
     pod.sh("ip addr add 10.200.0.2/24 dev veth-p && ip link set veth-p up && ip route add default via 10.200.0.1");
     // kube-dns: a pod IP, the kube-dns-upstream ClusterIP, and in IPVS mode the kube-dns ClusterIP
     // itself (IPVS holds it on kube-ipvs0); in iptables mode kube-proxy DNATs the ClusterIP.
-    node.sh("ip link add kube-ipvs0 type dummy && ip link set kube-ipvs0 up");
+    // Kernels without the dummy module (this test machine's) hold the addresses on lo instead.
+    boolean dummy = dummyInterfaces();
+    args.addAll(List.of("-interfacename", dummy ? "nodelocaldns" : "lo"));
+    String ipvs = dummy ? "kube-ipvs0" : "lo";
+    if (dummy) {
+      node.sh("ip link add kube-ipvs0 type dummy && ip link set kube-ipvs0 up");
+    }
     List<String> kubeDnsAddrs = new ArrayList<>(List.of(KUBE_DNS_POD, Install.UPSTREAM_SVC_IP));
     if (mode == Install.Mode.IPVS) {
       kubeDnsAddrs.add(Install.KUBE_DNS);
@@ -115,13 +121,14 @@ class DaemonSetOnANodeTest {
       }
     }
     for (String a : kubeDnsAddrs) {
-      node.sh("ip addr add " + a + "/32 dev kube-ipvs0");
+      node.sh("ip addr add " + a + "/32 dev " + ipvs);
     }
     List<String> dnsmasq =
         new ArrayList<>(
             List.of("dnsmasq", "--no-daemon", "--no-resolv", "--no-hosts", "--conf-file=/dev/null", "--user=root",
                 "--pid-file", "--bind-interfaces", "--port=53",
                 "--address=/cluster.local/" + KUBE_DNS_ANSWER, "--address=/example.org/" + EXTERNAL_ANSWER,
+                "--server=/#/", // NXDOMAIN for every other name, as a real resolver answers loop probes
                 "--ptr-record=20.0.96.10.in-addr.arpa,web.default.svc.cluster.local"));
     kubeDnsAddrs.forEach(a -> dnsmasq.add("--listen-address=" + a));
     Path dnsmasqLog = dir.resolve("dnsmasq.log");
@@ -195,6 +202,11 @@ class DaemonSetOnANodeTest {
                     .build())
             .build();
     return new KubernetesSerialization().asYaml(list);
+  }
+
+  private boolean dummyInterfaces() {
+    Netns.Result r = node == null ? null : node.run("sh", "-c", "ip link add nc-probe type dummy && ip link del nc-probe");
+    return r != null && r.exit() == 0;
   }
 
   private static boolean classPresent(String name) {

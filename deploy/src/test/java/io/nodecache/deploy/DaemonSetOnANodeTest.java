@@ -62,7 +62,7 @@ class DaemonSetOnANodeTest {
   @ParameterizedTest
   @EnumSource(Install.Mode.class)
   void servesPodsAsTheManifestConfiguresIt(Install.Mode mode) throws Exception {
-    Netns.requirePrivileged("ip", "iptables", "conntrack", "unbound", "dig", "curl");
+    Netns.requirePrivileged("ip", "iptables", "conntrack", "unbound", "dig", "bash", "timeout");
     List<HasMetadata> objects = Install.load(Install.substituted(mode, dir.resolve("tree")));
     Container c = ManifestTest.container(objects);
 
@@ -167,10 +167,11 @@ class DaemonSetOnANodeTest {
     try {
       var live = c.getLivenessProbe().getHttpGet();
       var ready = c.getReadinessProbe().getHttpGet();
-      String liveUrl = "http://" + live.getHost() + ":" + live.getPort().getIntVal() + live.getPath();
-      String readyUrl = "http://" + ready.getHost() + ":" + ready.getPort().getIntVal() + ready.getPath();
       await("pidfile, then liveness and readiness probes pass",
-          () -> Files.exists(pidfile) && get(node, liveUrl) && get(node, readyUrl), server, log);
+          () -> Files.exists(pidfile)
+              && http(node, live.getHost(), live.getPort().getIntVal(), live.getPath()).startsWith("HTTP/1.1 200")
+              && http(node, ready.getHost(), ready.getPort().getIntVal(), ready.getPath()).startsWith("HTTP/1.1 200"),
+          server, log);
 
       List<String> servers =
           mode == Install.Mode.IPTABLES ? List.of(Install.LOCAL_DNS, Install.KUBE_DNS) : List.of(Install.LOCAL_DNS);
@@ -193,7 +194,8 @@ class DaemonSetOnANodeTest {
             .as("the pod's queries to %s bypass conntrack", s)
             .isBlank();
       }
-      String metrics = node.sh("curl -sf http://" + Install.LOCAL_DNS + ":" + ManifestTest.port(c, "metrics").getContainerPort() + "/metrics");
+      String metrics = http(node, Install.LOCAL_DNS, ManifestTest.port(c, "metrics").getContainerPort(), "/metrics");
+      assertThat(metrics).startsWith("HTTP/1.1 200");
       assertThat(metrics).contains("coredns_dns_requests_total").contains("coredns_build_info");
 
       long grace = ManifestTest.pod(objects).getTerminationGracePeriodSeconds();
@@ -256,9 +258,16 @@ class DaemonSetOnANodeTest {
         .orElse("");
   }
 
-  private static boolean get(Netns ns, String url) {
-    Netns.Result r = ns.run("curl", "-sf", "--max-time", "2", url);
-    return r.exit() == 0;
+  /**
+   * An HTTP GET as kubelet's probe sends it, from inside {@code ns} with bash's /dev/tcp (no curl
+   * needed on the machine); the whole response, status line first, or "" when nothing answered.
+   */
+  private static String http(Netns ns, String host, int port, String path) {
+    String script =
+        "exec 3<>/dev/tcp/" + host + "/" + port
+            + " && printf 'GET " + path + " HTTP/1.1\\r\\nHost: " + host + "\\r\\nConnection: close\\r\\n\\r\\n' >&3"
+            + " && cat <&3";
+    return ns.run("timeout", "3", "bash", "-c", script).output();
   }
 
   private static void await(String what, BooleanSupplier condition, Process process, Path log) throws Exception {

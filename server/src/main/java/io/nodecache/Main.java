@@ -7,6 +7,7 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
 import io.nodecache.listen.ListenerOptions;
+import io.nodecache.node.NodeNetworking;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -15,12 +16,14 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code java -jar nodecache.jar [flags]}. Exit codes: 0 after a graceful stop, 2 for
+ * The command line: {@code java -jar nodecache.jar [flags]}, or {@code doctor [flags]} to check the node
+ * ({@link io.nodecache.node.Doctor}). Exit codes: 0 after a graceful stop, 2 for
  * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
  */
 public final class Main {
@@ -38,6 +41,9 @@ public final class Main {
   }
 
   static int run(String[] args) {
+    if (args.length > 0 && args[0].equals("doctor")) {
+      return io.nodecache.node.Doctor.command(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     Flags flags;
     try {
@@ -58,6 +64,7 @@ public final class Main {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ConfigSource source = new ConfigSource(flags, env, meters);
     NodeCache server;
+    Optional<NodeNetworking> node;
     String text;
     try {
       text = source.text();
@@ -66,6 +73,7 @@ public final class Main {
           NodeCache.build(
               new NodeCache.Setup(
                   corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, List.of()));
+      node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());
       return 2;
@@ -75,6 +83,7 @@ public final class Main {
           log.error("plugin/loop: {}", msg);
           System.exit(1);
         });
+    node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();
     } catch (BindException e) {
@@ -82,13 +91,16 @@ public final class Main {
           "nodecache: cannot bind: " + e.getMessage()
               + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     } catch (Exception e) {
       System.err.println("nodecache: cannot start: " + e);
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     }
     writePidfile(flags, log);
+    node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
     for (InetSocketAddress a : server.dnsAddresses()) {
       String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
       log.info("listening on {} udp+tcp; try: dig @{} -p {} demo.nodecache.test", a, host, a.getPort());
@@ -100,7 +112,7 @@ public final class Main {
     Signals.onTerminate(
         () -> {
           log.info("SIGTERM: shutting down (lameduck, drain, stop)");
-          server.shutdown(5_000);
+          server.shutdown(5_000, () -> node.ifPresent(NodeNetworking::teardown));
           stopped.countDown();
         });
     try {

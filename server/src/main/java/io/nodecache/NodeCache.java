@@ -319,9 +319,15 @@ public final class NodeCache implements AutoCloseable {
    * listeners close, in-flight queries drain (bounded by {@code drainMillis}), plugins stop.
    */
   public void shutdown(long drainMillis) {
+    shutdown(drainMillis, () -> { });
+  }
+
+  /** As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown) before the listeners close. */
+  public void shutdown(long drainMillis, Runnable afterLameduck) {
     lameduck = true;
     long lame = gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
     sleep(lame);
+    afterLameduck.run();
     synchronized (this) {
       listeners.values().forEach(DnsListener::close);
     }

@@ -142,6 +142,8 @@ class DaemonSetOnANodeTest {
             do-ip6: no
             access-control: 0.0.0.0/0 allow
             local-zone: "." static
+            local-data: ". 86400 IN SOA a.root-servers.net. nstld.verisign-grs.com. 1 1800 900 604800 86400"
+            local-data: ". 518400 IN NS a.root-servers.net."
             local-zone: "cluster.local." redirect
             local-data: "cluster.local. 30 IN A %s"
             local-zone: "example.org." redirect
@@ -197,6 +199,15 @@ class DaemonSetOnANodeTest {
       String metrics = http(node, Install.LOCAL_DNS, ManifestTest.port(c, "metrics").getContainerPort(), "/metrics");
       assertThat(metrics).startsWith("HTTP/1.1 200");
       assertThat(metrics).contains("coredns_dns_requests_total").contains("coredns_build_info");
+
+      // docs/install.md: the doctor in the pod, with the DaemonSet's arguments as they are.
+      List<String> doctor = new ArrayList<>(List.of("env", "JAVA_TOOL_OPTIONS=-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1"));
+      doctor.addAll(argv.subList(0, argv.size() - args.size()));
+      doctor.add("doctor");
+      doctor.addAll(args);
+      Netns.Result checked = node.run(doctor.toArray(String[]::new));
+      assertThat(checked.exit()).as("doctor on a healthy node:\n" + checked.output()).isZero();
+      assertThat(checked.output()).contains("PASS").doesNotContain("FAIL");
 
       long grace = ManifestTest.pod(objects).getTerminationGracePeriodSeconds();
       server.destroy(); // SIGTERM, as kubelet stops the pod

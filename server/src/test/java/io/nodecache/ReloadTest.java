@@ -51,6 +51,7 @@ class ReloadTest {
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicInteger ok = new AtomicInteger();
       AtomicInteger failed = new AtomicInteger();
+      java.util.Queue<String> reasons = new java.util.concurrent.ConcurrentLinkedQueue<>();
       CompletableFuture<Void> load =
           CompletableFuture.runAsync(
               () -> {
@@ -58,22 +59,29 @@ class ReloadTest {
                 for (int i = 0; i < 20_000 && running.get() && System.nanoTime() < end; i++) {
                   try {
                     Message m = DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A));
-                    (m.getRcode() == Rcode.NOERROR ? ok : failed).incrementAndGet();
+                    if (m.getRcode() == Rcode.NOERROR) {
+                      ok.incrementAndGet();
+                    } else {
+                      failed.incrementAndGet();
+                      reasons.add(Rcode.string(m.getRcode()));
+                    }
                   } catch (Exception e) {
                     failed.incrementAndGet();
+                    reasons.add(e.toString());
                   }
                 }
               });
-      while (ok.get() < 50) {
-        Thread.onSpinWait();
+      while (ok.get() < 50 && !load.isDone()) {
+        Thread.sleep(5);
       }
       assertThat(server.reload(TestServers.parse(corefile("10.0.0.2", dns.getPort())))).isTrue();
       int before = ok.get();
       while (ok.get() < before + 50 && !load.isDone()) {
-        Thread.onSpinWait();
+        Thread.sleep(5);
       }
       running.set(false);
       load.get(15, TimeUnit.SECONDS);
+      assertThat(reasons).isEmpty();
       assertThat(failed.get()).isZero();
       assertThat(TestServers.dns(server)).isEqualTo(dns);
       assertThat(answer(dns)).isEqualTo("10.0.0.2");

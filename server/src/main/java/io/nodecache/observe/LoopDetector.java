@@ -28,9 +28,10 @@ import org.xbill.DNS.Type;
 
 /**
  * CoreDNS's {@code loop}: after start, sends {@code HINFO <random>.<random>.<zone>} to the server's own
- * listener for up to 30 s until one exchange succeeds; if that query comes back to us more than twice,
- * the forwarding loops (typically a loopback nameserver in /etc/resolv.conf) and the process stops with
- * CoreDNS's message.
+ * listener for up to 30 s until one exchange succeeds; if one probe comes back to us a second time, the
+ * forwarding loops (typically a loopback nameserver in /etc/resolv.conf) and the process stops with
+ * CoreDNS's message. CoreDNS counts "more than twice" over all probes; we count per probe, because
+ * our forward coalesces the looping repeats and a slow upstream must not add up to a false loop.
  */
 public final class LoopDetector implements PluginFactory {
 
@@ -101,15 +102,13 @@ public final class LoopDetector implements PluginFactory {
     private void probe() {
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!stopped && System.nanoTime() < deadline) {
+        seen.set(0);
         InetSocketAddress to = self.apply(port);
         if (to != null && exchange(to)) {
           sleep(2000);
           disabled.set(true);
           return;
         }
-        // As CoreDNS: a probe that got no answer starts the count afresh, so slow answers on a busy
-        // node at boot are not mistaken for a loop (a real loop brings the probe back at once).
-        seen.set(0);
         sleep(1000);
       }
       disabled.set(true);
@@ -132,7 +131,10 @@ public final class LoopDetector implements PluginFactory {
     @Override
     public CompletionStage<Message> handle(DnsRequest r, Next next) {
       if (r.type() == Type.HINFO && !disabled.get() && r.name().equals(qname)) {
-        if (seen.incrementAndGet() > 2) {
+        // Counted per probe: without a loop each probe reaches us once, however slow the upstream
+        // (slow answers on a busy node at boot are no loop); a loop brings it back at least once
+        // more, even though forward coalesces the identical repeats into one exchange.
+        if (seen.incrementAndGet() >= 2) {
           fatal.accept(
               String.format(
                   "Loop (%s -> %s) detected for zone \"%s\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO %s\"",

@@ -237,7 +237,7 @@ class ServerEndToEndTest {
             });
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
     while (delaying.calls.get() == 0 && System.nanoTime() < deadline) {
-      Thread.onSpinWait();
+      Thread.sleep(5);
     }
     assertThat(delaying.calls.get()).isEqualTo(1);
     server.shutdown(5_000);

@@ -1,0 +1,174 @@
+package io.nodecache.listen.handoff;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.codec.string.StringDecoder;
+import io.netty.handler.codec.string.StringEncoder;
+import io.nodecache.listen.DnsListener;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running instance's end of the hand-off: listens on the unix socket, passes its DNS sockets to a
+ * starting instance over SCM_RIGHTS, and runs {@code onTakenOver} once that instance serves them.
+ */
+public final class HandoffServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HandoffServer.class);
+
+  private final Path path;
+  private final EventLoopGroup group;
+  private final Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets;
+  private final Runnable onTakenOver;
+  private final Object lock = new Object();
+  private Channel server;
+  private boolean closed;
+  private volatile boolean takenOver;
+
+  /**
+   * @param group an epoll event-loop group
+   * @param sockets the current listeners' sockets, keyed by Corefile address
+   * @param onTakenOver runs (off the event loop) when the new instance reports it serves the sockets
+   */
+  public HandoffServer(
+      Path path,
+      EventLoopGroup group,
+      Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets,
+      Runnable onTakenOver) {
+    this.path = path;
+    this.group = group;
+    this.sockets = sockets;
+    this.onTakenOver = onTakenOver;
+  }
+
+  /** Binds the unix socket, replacing a stale file left by an earlier instance. */
+  public void start() throws IOException, InterruptedException {
+    if (path.getParent() != null) {
+      Files.createDirectories(path.getParent());
+    }
+    Files.deleteIfExists(path);
+    server =
+        new ServerBootstrap()
+            .group(group)
+            .channel(EpollServerDomainSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(new LineBasedFrameDecoder(256))
+                        .addLast(new StringDecoder(StandardCharsets.UTF_8))
+                        .addLast(new StringEncoder(StandardCharsets.UTF_8))
+                        .addLast(new Session());
+                  }
+                })
+            .bind(new DomainSocketAddress(path.toFile()))
+            .sync()
+            .channel();
+  }
+
+  /** Whether a new instance took our sockets over. */
+  public boolean takenOver() {
+    return takenOver;
+  }
+
+  /**
+   * Stops offering the sockets. Removes the socket file unless a new instance took over (the path is
+   * its now).
+   */
+  @Override
+  public void close() {
+    synchronized (lock) {
+      closed = true;
+    }
+    if (server != null) {
+      if (server.isOpen()) {
+        server.close().syncUninterruptibly();
+      }
+      if (!takenOver) {
+        try {
+          Files.deleteIfExists(path);
+        } catch (IOException e) {
+          log.debug("cannot remove {}: {}", path, e.toString());
+        }
+      }
+    }
+  }
+
+  /** One starting instance's conversation. */
+  private final class Session extends SimpleChannelInboundHandler<String> {
+    private Map<InetSocketAddress, DnsListener.Sockets> offered;
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      synchronized (lock) {
+        if (closed || takenOver) {
+          ctx.close();
+          return;
+        }
+      }
+      offered = sockets.get();
+      ctx.writeAndFlush(HandoffProtocol.describe(offered));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, String line) {
+      switch (line.trim()) {
+        case HandoffProtocol.SEND -> {
+          for (int fd : HandoffProtocol.order(offered)) {
+            ctx.write(new FileDescriptor(fd)); // sent with SCM_RIGHTS; our copy stays open
+          }
+          ctx.flush();
+        }
+        case HandoffProtocol.TAKEN -> taken(ctx.channel());
+        default -> {
+          log.warn("hand-off: unexpected '{}' from the new instance", line);
+          ctx.close();
+        }
+      }
+    }
+
+    private void taken(Channel ch) {
+      synchronized (lock) {
+        if (closed || takenOver) {
+          ch.close(); // we are stopping ourselves: the new instance keeps its copies anyway
+          return;
+        }
+        takenOver = true;
+      }
+      Thread t =
+          new Thread(
+              () -> {
+                log.info("hand-off: a new instance serves our DNS sockets now; we stop reading them");
+                onTakenOver.run();
+                server.close();
+                ch.writeAndFlush(HandoffProtocol.BYE + "\n").addListener(ChannelFutureListener.CLOSE);
+              },
+              "nodecache-handoff");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      log.warn("hand-off connection failed: {}", cause.toString());
+      ctx.close();
+    }
+  }
+}

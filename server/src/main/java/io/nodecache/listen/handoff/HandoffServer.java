@@ -157,7 +157,7 @@ public final class HandoffServer implements AutoCloseable {
               () -> {
                 log.info("hand-off: a new instance serves our DNS sockets now; we stop reading them");
                 onTakenOver.run();
-                server.close();
+                server.close().syncUninterruptibly(); // Netty unlinks the path: before the new one binds it
                 ch.writeAndFlush(HandoffProtocol.BYE + "\n").addListener(ChannelFutureListener.CLOSE);
               },
               "nodecache-handoff");

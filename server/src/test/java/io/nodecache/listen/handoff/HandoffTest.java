@@ -114,10 +114,14 @@ class HandoffTest {
     try (QueryLoad load = new QueryLoad(dns, "www.example.test.", "10.0.0.1", 4, 200_000).start()) {
       await("load running", () -> load.answered.get() > 2000);
       NodeCache b = server(0);
+      load.event("starting b");
       start(b, path, true);
+      load.event("b started");
       long atSwitch = load.answered.get();
       await("load across the switch", () -> load.answered.get() > atSwitch + 2000);
+      load.event("a shutdown");
       a.shutdown(5000, ha::close); // SIGTERM of the old instance
+      load.event("a stopped");
       long atStop = load.answered.get();
       long stopped = System.nanoTime();
       await( // a few seconds of load in all, bounded by the query count
@@ -139,10 +143,14 @@ class HandoffTest {
     try (QueryLoad load = new QueryLoad(dns, "www.example.test.", "10.0.0.1", 4, 200_000).start()) {
       await("load running", () -> load.answered.get() > 2000);
       NodeCache b = server(dns.getPort()); // plain SO_REUSEPORT overlap
+      load.event("starting b");
       b.start();
+      load.event("b started");
       long atSwitch = load.answered.get();
       await("load across the overlap", () -> load.answered.get() > atSwitch + 2000);
+      load.event("a shutdown");
       a.shutdown(5000);
+      load.event("a stopped");
       long atStop = load.answered.get();
       long stopped = System.nanoTime();
       await( // a few seconds of load in all, bounded by the query count

@@ -34,10 +34,15 @@ final class QueryLoad implements AutoCloseable {
   final AtomicLong sent = new AtomicLong();
   final AtomicLong answered = new AtomicLong();
   final AtomicLong lost = new AtomicLong();
+  final AtomicLong timedOut = new AtomicLong();
+  final AtomicLong late = new AtomicLong();
   final AtomicLong failed = new AtomicLong();
   final AtomicLong wrongSource = new AtomicLong();
   final AtomicLong tcpAnswered = new AtomicLong();
   final AtomicLong tcpReconnects = new AtomicLong();
+  final AtomicLong tcpLost = new AtomicLong();
+  final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final long t0 = System.nanoTime();
   private final InetSocketAddress server;
   private final String name;
   private final String expected;
@@ -82,8 +87,16 @@ final class QueryLoad implements AutoCloseable {
   @Override
   public String toString() {
     return String.format(
-        "sent=%d answered=%d (tcp %d) lost=%d failed=%d wrongSource=%d tcpReconnects=%d",
-        sent.get(), answered.get(), tcpAnswered.get(), lost.get(), failed.get(), wrongSource.get(), tcpReconnects.get());
+        "sent=%d answered=%d (tcp %d) lost=%d (tcp %d) timedOut=%d (of them answered late: %d) failed=%d"
+            + " wrongSource=%d tcpReconnects=%d%nevents:%n%s",
+        sent.get(), answered.get(), tcpAnswered.get(), lost.get(), tcpLost.get(), timedOut.get(), late.get(),
+        failed.get(), wrongSource.get(),
+        tcpReconnects.get(), String.join("\n", events));
+  }
+
+  /** Notes an event with its time since the start, for the report. */
+  void event(String what) {
+    events.add(String.format("%6d ms %s", (System.nanoTime() - t0) / 1_000_000, what));
   }
 
   private byte[] query(int id) {
@@ -108,6 +121,7 @@ final class QueryLoad implements AutoCloseable {
 
   private void udp(int thread) {
     byte[] buf = new byte[4096];
+    java.util.Set<Integer> overdue = new java.util.HashSet<>();
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(TIMEOUT_MS);
       for (long n = 0; n < maxPerThread && !stop.get(); n++) {
@@ -123,11 +137,21 @@ final class QueryLoad implements AutoCloseable {
             s.setSoTimeout(left);
             s.receive(p);
           } catch (SocketTimeoutException e) {
-            lost.incrementAndGet();
+            lost.incrementAndGet(); // until it is answered late
+            timedOut.incrementAndGet();
+            overdue.add(id);
+            event("udp timeout id " + id + " thread " + thread);
             break;
           }
-          if (p.getLength() < 2 || (((buf[0] & 0xFF) << 8) | (buf[1] & 0xFF)) != id) {
-            continue; // a late answer to an earlier query
+          int got = p.getLength() < 2 ? -1 : ((buf[0] & 0xFF) << 8) | (buf[1] & 0xFF);
+          if (got != id) {
+            if (overdue.remove(got)) { // a late answer to an earlier query: slow, not lost
+              lost.decrementAndGet();
+              late.incrementAndGet();
+              answered.incrementAndGet();
+              event("udp late answer id " + got + " thread " + thread);
+            }
+            continue;
           }
           if (!server.equals(p.getSocketAddress())) {
             wrongSource.incrementAndGet();
@@ -170,7 +194,20 @@ final class QueryLoad implements AutoCloseable {
           out.write(batch.toByteArray()); // one segment: the queries are pipelined
           out.flush();
           while (!pending.isEmpty()) {
-            int len = in.readUnsignedShort();
+            int len;
+            try {
+              len = in.readUnsignedShort();
+              s.setSoTimeout(TIMEOUT_MS);
+            } catch (SocketTimeoutException e) {
+              if (s.getSoTimeout() > TIMEOUT_MS) {
+                throw e; // not even late: lost
+              }
+              timedOut.addAndGet(pending.size());
+              late.addAndGet(pending.size()); // taken back below for those that never come
+              event("tcp timeout with " + pending.size() + " pending");
+              s.setSoTimeout(4 * TIMEOUT_MS);
+              continue;
+            }
             byte[] a = new byte[len];
             in.readFully(a);
             Integer id = ((a[0] & 0xFF) << 8) | (a[1] & 0xFF);
@@ -187,11 +224,15 @@ final class QueryLoad implements AutoCloseable {
           }
         }
       } catch (SocketTimeoutException e) {
-        lost.addAndGet(pending.size()); // no answer within the timeout: lost, not re-sent
+        lost.addAndGet(pending.size()); // no answer even after 5 s: lost, not re-sent
+        tcpLost.addAndGet(pending.size());
+        late.addAndGet(-pending.size());
+        event("tcp lost " + pending.size() + ": " + e);
         pending.clear();
         tcpReconnects.incrementAndGet();
       } catch (IOException e) {
         tcpReconnects.incrementAndGet(); // closed by the server: re-send the unanswered ones
+        event("tcp reconnect with " + pending.size() + " pending: " + e);
       }
     }
     sent.addAndGet(-pending.size()); // never sent again: not part of the figures

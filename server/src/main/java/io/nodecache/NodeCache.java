@@ -404,6 +404,7 @@ public final class NodeCache implements AutoCloseable {
   @Override
   public synchronized void close() {
     listeners.values().forEach(DnsListener::close);
+    listeners.values().forEach(DnsListener::closeConnections); // a client sees them close, then retries
     if (gen != null) {
       gen.stop();
     }

@@ -3,7 +3,11 @@ package io.nodecache.listen;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
@@ -31,6 +35,7 @@ public final class DnsListener implements AutoCloseable {
   private final ListenerOptions options;
   private final List<Channel> channels = new ArrayList<>();
   private final AtomicInteger openTcp = new AtomicInteger();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private InetSocketAddress bound;
 
   /** The sockets of one listener as file descriptors: the TCP listener and the UDP sockets. */
@@ -102,7 +107,14 @@ public final class DnsListener implements AutoCloseable {
         .option(ChannelOption.SO_BACKLOG, 1024)
         .option(ChannelOption.SO_REUSEADDR, true)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(PipelineConfigurator.tcp(processor, options, openTcp));
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                connections.add(ch); // leaves the group when it closes
+                ch.pipeline().addLast(PipelineConfigurator.tcp(processor, options, openTcp));
+              }
+            });
   }
 
   private Bootstrap udpBootstrap() {
@@ -153,7 +165,12 @@ public final class DnsListener implements AutoCloseable {
     return openTcp.get();
   }
 
-  /** Stops accepting: closes every socket of this listener. */
+  /** Closes the open TCP connections (after their queries were answered: see {@link #close()}). */
+  public void closeConnections() {
+    connections.close().syncUninterruptibly();
+  }
+
+  /** Stops accepting: closes every socket of this listener; open TCP connections stay. */
   @Override
   public void close() {
     for (Channel c : channels) {

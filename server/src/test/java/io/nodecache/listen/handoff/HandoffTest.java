@@ -106,6 +106,28 @@ class HandoffTest {
   }
 
   @Test
+  void aNewInstanceThatFailsBeforeConfirmingLeavesTheOldOneServing() throws Exception {
+    Path path = dir.resolve("handoff.sock");
+    NodeCache a = server(0);
+    Handoff ha = start(a, path, false);
+    InetSocketAddress dns = TestServers.dns(a);
+    var received = HandoffClient.receive(path, a.transport().group(), Duration.ofSeconds(5));
+    assertThat(received).isPresent();
+    assertThat(received.get().sockets()).containsOnlyKeys(new InetSocketAddress("127.0.0.1", 0));
+    received.get().sockets().values().forEach(io.nodecache.listen.DnsListener.Sockets::close); // it crashed
+    received.get().abandon();
+    assertThat(ha.handedOver()).isFalse();
+    assertThat(a.ready()).isTrue();
+    for (int i = 0; i < 20; i++) {
+      assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER)).hasSize(1);
+    }
+    assertThat(DnsClient.tcp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER)).hasSize(1);
+    NodeCache b = server(0); // and the next attempt still works
+    start(b, path, true);
+    assertThat(TestServers.dns(b)).isEqualTo(dns);
+  }
+
+  @Test
   void zeroLossUnderLoadWithHandoff() throws Exception {
     Path path = dir.resolve("handoff.sock");
     NodeCache a = server(0);

@@ -199,6 +199,9 @@ public final class NodeCache implements AutoCloseable {
    * @return false when the new Corefile was rejected (the reason is logged and counted)
    */
   public synchronized boolean reload(Corefile corefile) {
+    if (handedOver) {
+      return false; // the new instance serves our sockets and reloads for itself
+    }
     Generation old = gen;
     Generation next;
     try {

@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code java -jar nodecache.jar [flags]}. Exit codes: 0 after a graceful stop, 2 for
+ * The command line: {@code java -jar nodecache.jar [flags]}, or {@code doctor [flags]} to check the node
+ * ({@link io.nodecache.node.Doctor}). Exit codes: 0 after a graceful stop, 2 for
  * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
  */
 public final class Main {
@@ -42,6 +43,9 @@ public final class Main {
   }
 
   static int run(String[] args) {
+    if (args.length > 0 && args[0].equals("doctor")) {
+      return io.nodecache.node.Doctor.command(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     Flags flags;
     try {

@@ -73,9 +73,10 @@ public final class QueryProcessor {
   }
 
   /**
-   * Processes one query. Returns the answer at once when the fast path has it (the caller sends it and
-   * may batch the flush); otherwise returns null and, unless the packet is dropped, answers later through
-   * {@code responder}. Does not release {@code packet}.
+   * Processes one query: the fast path, then, when it has no answer, the decoded path. Returns the
+   * fast answer at once (the caller sends it and may batch the flush); otherwise returns null and,
+   * unless the packet is dropped, answers later through {@code responder}. Does not release {@code
+   * packet}.
    */
   public ByteBuf process(
       ByteBuf packet,
@@ -84,30 +85,49 @@ public final class QueryProcessor {
       Protocol protocol,
       ByteBufAllocator alloc,
       Responder responder) {
+    ByteBuf answer = fast(packet, client, protocol, alloc);
+    if (answer == null) {
+      slow(packet, client, local, protocol, responder);
+    }
+    return answer;
+  }
+
+  /**
+   * The byte-level path alone: an answer from a handler's stored wire bytes, or null. Allocates
+   * nothing but the answer buffer, so listeners call it before building anything for the slow path.
+   */
+  public ByteBuf fast(ByteBuf packet, InetSocketAddress client, Protocol protocol, ByteBufAllocator alloc) {
     long start = System.nanoTime();
     boolean udp = protocol == Protocol.UDP;
-    Router r = router;
     FastQuery q = FAST.get();
-    if (q.parse(packet, udp, alloc)) {
-      Route route = r.match(q);
-      if (route != null) {
-        String by = route.chain().fast(q);
-        if (by != null) {
-          ByteBuf answer = q.takeReply();
-          if (answer.readableBytes() <= q.maxAnswer()) {
-            route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
-            int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
-            route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
-            return answer;
-          }
-          answer.release(); // too big for this client: the slow path truncates it
-        }
-      }
+    if (!q.parse(packet, udp, alloc)) {
+      return null;
     }
+    Route route = router.match(q);
+    if (route == null) {
+      return null;
+    }
+    String by = route.chain().fast(q);
+    if (by == null) {
+      return null;
+    }
+    ByteBuf answer = q.takeReply();
+    if (answer.readableBytes() > q.maxAnswer()) {
+      answer.release(); // too big for this client: the slow path truncates it
+      return null;
+    }
+    route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
+    int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
+    route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
+    return answer;
+  }
+
+  /** The decoded path: decode, validate, route, run the chain, answer through {@code responder}. */
+  public void slow(
+      ByteBuf packet, InetSocketAddress client, InetSocketAddress local, Protocol protocol, Responder responder) {
     byte[] bytes = new byte[packet.readableBytes()];
     packet.getBytes(packet.readerIndex(), bytes);
-    slow(bytes, r, client, local, protocol, responder, start);
-    return null;
+    slow(bytes, router, client, local, protocol, responder, System.nanoTime());
   }
 
   private void slow(

@@ -96,6 +96,7 @@ public final class NodeCache implements AutoCloseable {
   private volatile boolean lameduck;
   private Map<InetSocketAddress, DnsListener.Sockets> adopted = new HashMap<>();
   private volatile boolean handedOver;
+  private volatile boolean stopping;
   private volatile Consumer<String> onFatal =
       msg -> {
         log.error(msg);
@@ -279,6 +280,28 @@ public final class NodeCache implements AutoCloseable {
     }
   }
 
+  /**
+   * The instance that took our sockets over went away while we still run: read and answer on them
+   * again, with our probes back.
+   *
+   * @return false when we are stopping anyway
+   */
+  public synchronized boolean resume() {
+    if (!handedOver || stopping) {
+      return false;
+    }
+    handedOver = false;
+    lameduck = false;
+    listeners.values().forEach(DnsListener::startReading);
+    http = endpoints(gen.server());
+    try {
+      http.bind();
+    } catch (Exception e) {
+      log.error("cannot bind the HTTP endpoints again: {}", e.toString());
+    }
+    return true;
+  }
+
   public boolean isHandedOver() {
     return handedOver;
   }
@@ -368,6 +391,7 @@ public final class NodeCache implements AutoCloseable {
 
   /** As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown) before the listeners close. */
   public void shutdown(long drainMillis, Runnable afterLameduck) {
+    stopping = true;
     lameduck = true;
     long lame = handedOver ? 0 : gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
     sleep(lame);
@@ -406,6 +430,7 @@ public final class NodeCache implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    stopping = true;
     listeners.values().forEach(DnsListener::close);
     listeners.values().forEach(DnsListener::closeConnections); // a client sees them close, then retries
     if (gen != null) {

@@ -165,6 +165,13 @@ public final class DnsListener implements AutoCloseable {
     return openTcp.get();
   }
 
+  /** Reads and accepts again after {@link #stopReading()}. */
+  public void startReading() {
+    for (Channel c : channels) {
+      c.config().setAutoRead(true);
+    }
+  }
+
   /** Closes the open TCP connections (after their queries were answered: see {@link #close()}). */
   public void closeConnections() {
     connections.close().syncUninterruptibly();

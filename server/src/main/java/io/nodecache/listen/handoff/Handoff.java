@@ -21,7 +21,8 @@ public final class Handoff implements AutoCloseable {
   private final NodeCache server;
   private final Duration timeout;
   private Optional<HandoffClient.Received> received = Optional.empty();
-  private HandoffServer offer;
+  private Optional<HandoffClient.Received> previous = Optional.empty();
+  private volatile HandoffServer offer;
 
   public Handoff(Path path, NodeCache server, Duration timeout) {
     this.path = path;
@@ -61,10 +62,29 @@ public final class Handoff implements AutoCloseable {
       return;
     }
     received.ifPresent(r -> r.confirm(timeout));
+    previous = received;
     received = Optional.empty();
-    offer = new HandoffServer(path, server.transport().group(), server::listenerSockets, server::handedOver);
+    offer();
+  }
+
+  private synchronized void offer() throws Exception {
+    offer =
+        new HandoffServer(path, server.transport().group(), server::listenerSockets, server::handedOver, this::resume);
     offer.start();
     log.info("hand-off: offering our DNS sockets to the next instance at {}", path);
+  }
+
+  /** The instance that took over went away while we run: serve again and offer again. */
+  private void resume() {
+    if (!server.resume()) {
+      return;
+    }
+    log.warn("hand-off: the instance that took our DNS sockets went away; serving them again");
+    try {
+      offer();
+    } catch (Exception e) {
+      log.warn("hand-off: cannot listen on {} again: {}", path, e.toString());
+    }
   }
 
   /** The start failed after sockets were received: the old instance keeps serving. */
@@ -80,9 +100,10 @@ public final class Handoff implements AutoCloseable {
 
   /** Stops offering the sockets (a hand-off already confirmed stays valid). */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (offer != null) {
       offer.close();
     }
+    previous.ifPresent(HandoffClient.Received::abandon);
   }
 }

@@ -55,7 +55,8 @@ public final class HandoffClient {
 
     /**
      * Tells the old instance that we serve the sockets; returns once it has stopped reading them (or
-     * the timeout passed, or it went away).
+     * the timeout passed, or it went away). The connection stays open while we run: when it closes
+     * (we stop or crash) an old instance still running serves the sockets again.
      */
     public boolean confirm(Duration timeout) {
       channel.writeAndFlush(Unpooled.copiedBuffer(HandoffProtocol.TAKEN + "\n", StandardCharsets.UTF_8));
@@ -64,13 +65,12 @@ public final class HandoffClient {
         return true;
       } catch (Exception e) {
         log.warn("hand-off: the old instance did not confirm within {}: {}", timeout, e.toString());
-        return false;
-      } finally {
         channel.close();
+        return false;
       }
     }
 
-    /** Gives up without taking over (the old instance keeps serving). */
+    /** Gives up without taking over, or closes the connection when we stop. */
     public void abandon() {
       channel.close();
     }

@@ -2,7 +2,6 @@ package io.nodecache.listen.handoff;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
@@ -36,8 +35,10 @@ public final class HandoffServer implements AutoCloseable {
   private final EventLoopGroup group;
   private final Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets;
   private final Runnable onTakenOver;
+  private final Runnable onTakerGone;
   private final Object lock = new Object();
   private Channel server;
+  private Channel taker;
   private boolean closed;
   private volatile boolean takenOver;
 
@@ -45,16 +46,20 @@ public final class HandoffServer implements AutoCloseable {
    * @param group an epoll event-loop group
    * @param sockets the current listeners' sockets, keyed by Corefile address
    * @param onTakenOver runs (off the event loop) when the new instance reports it serves the sockets
+   * @param onTakerGone runs (off the event loop) when that instance's connection closes before
+   *     {@link #close()}: it crashed or stopped, and nobody else reads the sockets
    */
   public HandoffServer(
       Path path,
       EventLoopGroup group,
       Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets,
-      Runnable onTakenOver) {
+      Runnable onTakenOver,
+      Runnable onTakerGone) {
     this.path = path;
     this.group = group;
     this.sockets = sockets;
     this.onTakenOver = onTakenOver;
+    this.onTakerGone = onTakerGone;
   }
 
   /** Binds the unix socket, replacing a stale file left by an earlier instance. */
@@ -94,8 +99,13 @@ public final class HandoffServer implements AutoCloseable {
    */
   @Override
   public void close() {
+    Channel t;
     synchronized (lock) {
       closed = true;
+      t = taker;
+    }
+    if (t != null) {
+      t.close();
     }
     if (server != null) {
       if (server.isOpen()) {
@@ -151,6 +161,7 @@ public final class HandoffServer implements AutoCloseable {
           return;
         }
         takenOver = true;
+        taker = ch;
       }
       Thread t =
           new Thread(
@@ -158,9 +169,21 @@ public final class HandoffServer implements AutoCloseable {
                 log.info("hand-off: a new instance serves our DNS sockets now; we stop reading them");
                 onTakenOver.run();
                 server.close().syncUninterruptibly(); // Netty unlinks the path: before the new one binds it
-                ch.writeAndFlush(HandoffProtocol.BYE + "\n").addListener(ChannelFutureListener.CLOSE);
+                ch.writeAndFlush(HandoffProtocol.BYE + "\n");
+                ch.closeFuture().addListener(f -> takerGone()); // the new instance keeps it open while it runs
               },
               "nodecache-handoff");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    private void takerGone() {
+      synchronized (lock) {
+        if (closed) {
+          return; // we are stopping ourselves
+        }
+      }
+      Thread t = new Thread(onTakerGone, "nodecache-handoff-resume");
       t.setDaemon(true);
       t.start();
     }

@@ -141,6 +141,35 @@ class HandoffProcessTest {
   }
 
   @Test
+  void whenTheNewInstanceIsKilledTheOldOneServesAgain() throws Exception {
+    String corefile = HandoffTest.COREFILE.formatted(0);
+    String path = dir.resolve("handoff.sock").toString();
+    Server a = start(corefile, "-handoff", path);
+    InetSocketAddress dns = new InetSocketAddress("127.0.0.1", a.port());
+    await("a offers its sockets", () -> a.logged("offering our DNS sockets"));
+    Server b = start(corefile, "-handoff", path);
+    assertThat(b.port()).isEqualTo(dns.getPort());
+    await("a handed over", () -> a.logged("a new instance serves our DNS sockets"));
+    try (QueryLoad load = new QueryLoad(dns, "www.example.test.", "10.0.0.1", 4, 500_000).start()) {
+      await("load on b", () -> load.answered.get() > 1000);
+      load.event("SIGKILL b");
+      b.process.destroyForcibly();
+      assertThat(b.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      await("a serves again", () -> a.logged("serving them again"));
+      long atResume = load.answered.get();
+      await("load on a", () -> load.answered.get() > atResume + 2000);
+      load.close();
+      // Queries b had read but not answered die with it; the ones queued in the sockets are a's.
+      System.out.println("RESULT new instance SIGKILLed, the old one serves again: " + load);
+      assertThat(load.failed.get()).as(load.toString()).isZero();
+    }
+    Server c = start(corefile, "-handoff", path); // and a hands over again
+    assertThat(c.port()).isEqualTo(dns.getPort());
+    await("a handed over again", () -> a.lines.stream().filter(l -> l.contains("a new instance serves")).count() == 2);
+    a.sigterm();
+  }
+
+  @Test
   void sigtermWithPlainReuseportOverlapIsCounted() throws Exception {
     Server a = start(HandoffTest.COREFILE.formatted(0));
     InetSocketAddress dns = new InetSocketAddress("127.0.0.1", a.port());

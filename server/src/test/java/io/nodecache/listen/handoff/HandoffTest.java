@@ -128,6 +128,29 @@ class HandoffTest {
   }
 
   @Test
+  void whenTheNewInstanceGoesAwayTheOldOneServesAndOffersAgain() throws Exception {
+    Path path = dir.resolve("handoff.sock");
+    NodeCache a = server(0);
+    start(a, path, false);
+    InetSocketAddress dns = TestServers.dns(a);
+    NodeCache b = server(0);
+    Handoff hb = start(b, path, true);
+    assertThat(a.isHandedOver()).isTrue();
+
+    b.shutdown(1000, hb::close); // b stops while a still runs (a crash is HandoffProcessTest's)
+    await("a serves again", () -> !a.isHandedOver() && a.ready());
+    assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(DnsClient.tcp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER)).hasSize(1);
+    assertThat(a.httpAddress("health")).isNotNull();
+
+    await("a offers again", () -> Files.exists(path));
+    NodeCache c = server(0);
+    start(c, path, true);
+    assertThat(TestServers.dns(c)).isEqualTo(dns);
+    assertThat(a.isHandedOver()).isTrue();
+  }
+
+  @Test
   void zeroLossUnderLoadWithHandoff() throws Exception {
     Path path = dir.resolve("handoff.sock");
     NodeCache a = server(0);

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.FileDescriptor;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class HandoffServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HandoffServer.class);
+
+  private static final int OUR_UID = uid();
 
   private final Path path;
   private final EventLoopGroup group;
@@ -86,6 +90,15 @@ public final class HandoffServer implements AutoCloseable {
             .bind(new DomainSocketAddress(path.toFile()))
             .sync()
             .channel();
+    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+  }
+
+  private static int uid() {
+    try {
+      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   /** Whether a new instance took our sockets over. */
@@ -132,6 +145,18 @@ public final class HandoffServer implements AutoCloseable {
           ctx.close();
           return;
         }
+      }
+      int peer;
+      try {
+        peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
+      } catch (IOException e) {
+        ctx.close();
+        return;
+      }
+      if (peer != OUR_UID) {
+        log.warn("hand-off: refused a connection from uid {} (we run as {})", peer, OUR_UID);
+        ctx.close();
+        return;
       }
       offered = sockets.get();
       ctx.writeAndFlush(HandoffProtocol.describe(offered));

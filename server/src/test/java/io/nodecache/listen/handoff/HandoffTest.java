@@ -91,6 +91,8 @@ class HandoffTest {
     assertThat(DnsClient.tcp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER))
         .hasSize(1);
     assertThat(path).exists(); // b's now: a must not have removed it
+    assertThat(Files.getPosixFilePermissions(path))
+        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // our uid only
   }
 
   @Test

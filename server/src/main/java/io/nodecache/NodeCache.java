@@ -7,6 +7,7 @@ import io.nodecache.chain.Chain;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
+import io.nodecache.forward.ForwardPluginFactory;
 import io.nodecache.hosts.HostsPluginFactory;
 import io.nodecache.listen.DnsListener;
 import io.nodecache.listen.ListenerOptions;
@@ -81,7 +82,12 @@ public final class NodeCache implements AutoCloseable {
 
   /** The plugins compiled into the server module, in no particular order. */
   public static List<PluginFactory> builtinPlugins() {
-    return List.of(new ErrorsPluginFactory(), new LogPluginFactory(), new HostsPluginFactory());
+    return List.of(
+        new ErrorsPluginFactory(),
+        new LogPluginFactory(),
+        new HostsPluginFactory(),
+        new io.nodecache.cache.CachePluginFactory(),
+        new ForwardPluginFactory());
   }
 
   private final Setup setup;

@@ -49,7 +49,12 @@ public final class Handoff implements AutoCloseable {
       return false;
     }
     received = HandoffClient.receive(path, server.transport().group(), timeout);
-    received.ifPresent(r -> server.adopt(r.sockets()));
+    received.ifPresent(
+        r -> {
+          server.adopt(r.sockets());
+          int n = CacheTransfer.restore(server, r.cache(timeout));
+          log.info("hand-off: took {} cache entries from the running instance", n);
+        });
     return received.isPresent();
   }
 
@@ -69,7 +74,13 @@ public final class Handoff implements AutoCloseable {
 
   private synchronized void offer() throws Exception {
     offer =
-        new HandoffServer(path, server.transport().group(), server::listenerSockets, server::handedOver, this::resume);
+        new HandoffServer(
+            path,
+            server.transport().group(),
+            server::listenerSockets,
+            server::handedOver,
+            this::resume,
+            () -> CacheTransfer.encode(server));
     offer.start();
     log.info("hand-off: offering our DNS sockets to the next instance at {}", path);
   }

@@ -42,11 +42,24 @@ public final class HandoffClient {
     private final Map<InetSocketAddress, DnsListener.Sockets> sockets;
     private final Channel channel;
     private final CompletableFuture<Void> bye;
+    private final CompletableFuture<List<String>> cache;
 
-    private Received(Map<InetSocketAddress, DnsListener.Sockets> sockets, Channel channel, CompletableFuture<Void> bye) {
+    private Received(Map<InetSocketAddress, DnsListener.Sockets> sockets, Channel channel, Exchange exchange) {
       this.sockets = sockets;
       this.channel = channel;
-      this.bye = bye;
+      this.bye = exchange.bye;
+      this.cache = exchange.cache;
+    }
+
+    /** Asks for the old instance's cache entries ({@link CacheTransfer} lines); empty on failure. */
+    public List<String> cache(Duration timeout) {
+      channel.writeAndFlush(Unpooled.copiedBuffer(CacheTransfer.REQUEST + "\n", StandardCharsets.UTF_8));
+      try {
+        return cache.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        log.warn("hand-off: no cache from the old instance within {}: {}", timeout, e.toString());
+        return List.of();
+      }
     }
 
     public Map<InetSocketAddress, DnsListener.Sockets> sockets() {
@@ -100,7 +113,7 @@ public final class HandoffClient {
       Map<InetSocketAddress, DnsListener.Sockets> got =
           exchange.sockets.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       log.info("hand-off: took over {} listener(s) from the running instance via {}", got.size(), path);
-      return Optional.of(new Received(got, exchange.channel, exchange.bye));
+      return Optional.of(new Received(got, exchange.channel, exchange));
     } catch (Exception e) {
       log.info("hand-off: no running instance at {} ({}); binding our own sockets", path, rootCause(e));
       exchange.fail();
@@ -120,6 +133,8 @@ public final class HandoffClient {
   private static final class Exchange extends ChannelInboundHandlerAdapter {
     final CompletableFuture<Map<InetSocketAddress, DnsListener.Sockets>> sockets = new CompletableFuture<>();
     final CompletableFuture<Void> bye = new CompletableFuture<>();
+    final CompletableFuture<List<String>> cache = new CompletableFuture<>();
+    private final List<String> cacheLines = new ArrayList<>();
     private final HandoffProtocol.Parser parser = new HandoffProtocol.Parser();
     private final StringBuilder text = new StringBuilder();
     private final List<Integer> fds = new ArrayList<>();
@@ -173,6 +188,11 @@ public final class HandoffClient {
               ctx.writeAndFlush(Unpooled.copiedBuffer(HandoffProtocol.SEND + "\n", StandardCharsets.UTF_8));
             }
           }
+        } else if (line.startsWith("entry ")) {
+          cacheLines.add(line);
+        } else if (line.startsWith(CacheTransfer.END)) {
+          cache.complete(List.copyOf(cacheLines));
+          cacheLines.clear();
         } else if (line.trim().equals(HandoffProtocol.BYE)) {
           bye.complete(null);
         }
@@ -183,6 +203,7 @@ public final class HandoffClient {
     public void channelInactive(ChannelHandlerContext ctx) {
       sockets.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
       bye.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
+      cache.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
     }
 
     @Override

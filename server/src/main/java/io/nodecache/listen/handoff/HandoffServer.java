@@ -40,6 +40,7 @@ public final class HandoffServer implements AutoCloseable {
   private final Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets;
   private final Runnable onTakenOver;
   private final Runnable onTakerGone;
+  private final Supplier<String> cache;
   private final Object lock = new Object();
   private Channel server;
   private Channel taker;
@@ -52,18 +53,21 @@ public final class HandoffServer implements AutoCloseable {
    * @param onTakenOver runs (off the event loop) when the new instance reports it serves the sockets
    * @param onTakerGone runs (off the event loop) when that instance's connection closes before
    *     {@link #close()}: it crashed or stopped, and nobody else reads the sockets
+   * @param cache our cache entries as {@link CacheTransfer} text
    */
   public HandoffServer(
       Path path,
       EventLoopGroup group,
       Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets,
       Runnable onTakenOver,
-      Runnable onTakerGone) {
+      Runnable onTakerGone,
+      Supplier<String> cache) {
     this.path = path;
     this.group = group;
     this.sockets = sockets;
     this.onTakenOver = onTakenOver;
     this.onTakerGone = onTakerGone;
+    this.cache = cache;
   }
 
   /** Binds the unix socket, replacing a stale file left by an earlier instance. */
@@ -172,6 +176,7 @@ public final class HandoffServer implements AutoCloseable {
           ctx.flush();
         }
         case HandoffProtocol.TAKEN -> taken(ctx.channel());
+        case CacheTransfer.REQUEST -> ctx.writeAndFlush(cache.get());
         default -> {
           log.warn("hand-off: unexpected '{}' from the new instance", line);
           ctx.close();

@@ -1,6 +1,7 @@
 package io.nodecache.listen.handoff;
 
 import io.nodecache.NodeCache;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -55,6 +56,16 @@ public final class Handoff implements AutoCloseable {
           int n = CacheTransfer.restore(server, r.cache(timeout));
           log.info("hand-off: took {} cache entries from the running instance", n);
         });
+    if (received.isEmpty()) {
+      try {
+        int n = CacheTransfer.load(server, cacheFile());
+        if (n > 0) {
+          log.info("hand-off: took {} cache entries from {}", n, cacheFile());
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("hand-off: cannot read {}: {}", cacheFile(), e.toString());
+      }
+    }
     return received.isPresent();
   }
 
@@ -109,11 +120,26 @@ public final class Handoff implements AutoCloseable {
     return offer != null && offer.takenOver();
   }
 
-  /** Stops offering the sockets (a hand-off already confirmed stays valid). */
+  /** Where the cache goes on a stop without hand-off: next to the socket, {@code PATH.cache}. */
+  Path cacheFile() {
+    return path.resolveSibling(path.getFileName() + ".cache");
+  }
+
+  /**
+   * Stops offering the sockets (a hand-off already confirmed stays valid). Unless a newer instance
+   * took over (it has our cache), writes the cache to {@link #cacheFile()} for the next start.
+   */
   @Override
   public synchronized void close() {
     if (offer != null) {
       offer.close();
+    }
+    if (usable() && !server.isHandedOver()) {
+      try {
+        CacheTransfer.save(server, cacheFile());
+      } catch (IOException | RuntimeException e) {
+        log.warn("hand-off: cannot write {}: {}", cacheFile(), e.toString());
+      }
     }
     previous.ifPresent(HandoffClient.Received::abandon);
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.NodeCache;
 import io.nodecache.testing.DnsClient;
-import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;
 import io.nodecache.testing.TestUpstream;
 import java.net.InetSocketAddress;
@@ -17,8 +16,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.xbill.DNS.ARecord;
-import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -30,7 +27,7 @@ import org.xbill.DNS.Type;
  */
 class CacheHandoffTest {
 
-  private static final int NAMES = 300;
+  private static final int NAMES = CacheHandoffTestAnswers.NAMES;
   private static final String COREFILE =
       """
       .:0 {
@@ -72,7 +69,7 @@ class CacheHandoffTest {
   }
 
   private static String name(int i) {
-    return "host" + i + ".example.test.";
+    return CacheHandoffTestAnswers.name(i);
   }
 
   /** One pass over the names; returns the share answered without the upstream, and checks the TTLs. */
@@ -138,18 +135,6 @@ class CacheHandoffTest {
   }
 
   private static Message answer(Message q) {
-    Message a = Records.reply(q);
-    Record question = q.getQuestion();
-    if (question.getType() == Type.A) {
-      int n = Math.abs(question.getName().hashCode()) % 250 + 1;
-      try {
-        a.addRecord(
-            new ARecord(question.getName(), DClass.IN, 300, java.net.InetAddress.getByName("10.9.0." + n)),
-            Section.ANSWER);
-      } catch (java.net.UnknownHostException e) {
-        throw new IllegalStateException(e);
-      }
-    }
-    return a;
+    return CacheHandoffTestAnswers.answer(q);
   }
 }

@@ -39,6 +39,49 @@ class MetricsContractTest {
           new String[] {"coredns_reload_version_info", "hash,value"},
           new String[] {"coredns_nodecache_setup_errors_total", "errortype"});
 
+  /** The cache and forward plugins' names, as CoreDNS's dashboards query them (reference §2.2, §2.3). */
+  static final List<String[]> PLUGIN_CONTRACT =
+      List.of(
+          new String[] {"coredns_cache_entries", "server,type,view,zones"},
+          new String[] {"coredns_cache_hits_total", "server,type,view,zones"},
+          new String[] {"coredns_cache_misses_total", "server,view,zones"},
+          new String[] {"coredns_cache_requests_total", "server,view,zones"},
+          new String[] {"coredns_forward_requests_total", "to"},
+          new String[] {"coredns_forward_responses_total", "rcode,to"},
+          new String[] {"coredns_forward_request_duration_seconds_count", "rcode,to"},
+          new String[] {"coredns_proxy_request_duration_seconds_count", "proxy_name,rcode,to"},
+          new String[] {"coredns_forward_healthcheck_broken_total", ""},
+          new String[] {"coredns_forward_max_concurrent_rejects_total", ""});
+
+  @Test
+  void cacheAndForwardMetersCarryCoreDnsNamesAndLabels() throws Exception {
+    try (io.nodecache.testing.TestUpstream upstream =
+            io.nodecache.testing.TestUpstream.start("www.example.com. 60 IN A 192.0.2.1");
+        NodeCache server =
+            TestServers.start(
+                """
+                .:0 {
+                    bind 127.0.0.1
+                    cache 30
+                    forward . 127.0.0.1:%d {
+                        force_tcp
+                    }
+                    prometheus 127.0.0.1:0
+                }
+                """.formatted(upstream.address().getPort()))) {
+      InetSocketAddress dns = TestServers.dns(server);
+      for (int i = 0; i < 3; i++) {
+        DnsClient.udp(dns, DnsClient.query("www.example.com.", Type.A));
+      }
+      String body = get(server.httpAddress("prometheus"), "/metrics").body();
+      for (String[] c : PLUGIN_CONTRACT) {
+        assertThat(labelSets(body, c[0])).as(c[0]).isNotEmpty().allMatch(set -> set.equals(c[1]));
+      }
+      assertThat(body).containsPattern("coredns_cache_hits_total\\{[^}]*type=\"success\"[^}]*\\} 2");
+      assertThat(body).contains("coredns_dns_responses_total{plugin=\"cache\",rcode=\"NOERROR\"");
+    }
+  }
+
   static HttpResponse<String> get(InetSocketAddress a, String path) throws Exception {
     return HttpClient.newHttpClient()
         .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.getPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
@@ -72,6 +115,7 @@ class MetricsContractTest {
       assertThat(body)
           .contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\",server=\"dns://127.0.0.1:0\",type=\"A\",view=\"\",zone=\".\"} 1.0")
           .contains("proto=\"tcp\"")
+          .contains("coredns_dns_responses_total{plugin=\"hosts\",rcode=\"NOERROR\"")
           .contains("coredns_nodecache_setup_errors_total{errortype=\"iptables_lock\"} 0.0")
           .contains("jvm_memory_used_bytes");
       assertThat(get(server.httpAddress("health"), "/health").body()).isEqualTo("OK");

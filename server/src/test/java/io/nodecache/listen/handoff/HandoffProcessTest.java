@@ -129,7 +129,7 @@ class HandoffProcessTest {
       await(
           "load after the old instance exited",
           () -> load.answered.get() > atStop + 5000 && System.nanoTime() - stopped > 2_000_000_000L);
-      load.close();
+      load.finish();
       System.out.println("RESULT two processes with hand-off: " + load);
       assertThat(load.lost.get()).as(load.toString()).isZero();
       assertThat(load.failed.get()).as(load.toString()).isZero();
@@ -158,7 +158,7 @@ class HandoffProcessTest {
       await("a serves again", () -> a.logged("serving them again"));
       long atResume = load.answered.get();
       await("load on a", () -> load.answered.get() > atResume + 2000);
-      load.close();
+      load.finish();
       // Queries b had read but not answered die with it; the ones queued in the sockets are a's.
       System.out.println("RESULT new instance SIGKILLed, the old one serves again: " + load);
       assertThat(load.failed.get()).as(load.toString()).isZero();
@@ -219,7 +219,7 @@ class HandoffProcessTest {
       await(
           "load after the old instance exited",
           () -> load.answered.get() > atStop + 5000 && System.nanoTime() - stopped > 2_000_000_000L);
-      load.close();
+      load.finish();
       System.out.println("RESULT two processes, SO_REUSEPORT overlap without hand-off: " + load);
       assertThat(load.failed.get()).as(load.toString()).isZero();
     }

@@ -174,7 +174,7 @@ class HandoffTest {
       await( // a few seconds of load in all, bounded by the query count
           "load after the old instance stopped",
           () -> load.answered.get() > atStop + 5000 && System.nanoTime() - stopped > 2_000_000_000L);
-      load.close();
+      load.finish();
       log.info("with hand-off: {}", load);
       assertThat(load.lost.get()).as(load.toString()).isZero();
       assertThat(load.failed.get()).as(load.toString()).isZero();
@@ -203,7 +203,7 @@ class HandoffTest {
       await( // a few seconds of load in all, bounded by the query count
           "load after the old instance stopped",
           () -> load.answered.get() > atStop + 5000 && System.nanoTime() - stopped > 2_000_000_000L);
-      load.close();
+      load.finish();
       log.info("without hand-off (SO_REUSEPORT overlap): {}", load);
       System.out.println("RESULT in-process without hand-off: " + load);
       assertThat(load.failed.get()).as(load.toString()).isZero();

@@ -75,12 +75,20 @@ final class QueryLoad implements AutoCloseable {
     return answered.get() + lost.get() + failed.get();
   }
 
-  /** Stops sending and waits for the threads (each finishes its query in flight, 1 s at most). */
-  @Override
-  public void close() throws InterruptedException {
+  /** Stops sending and waits for the threads (each finishes its query in flight, 5 s at most). */
+  void finish() throws InterruptedException {
     stop.set(true);
     for (Thread t : threads) {
       t.join(10_000);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      finish();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -7,6 +7,7 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
 import io.nodecache.listen.ListenerOptions;
+import io.nodecache.listen.handoff.Handoff;
 import io.nodecache.node.NodeNetworking;
 import java.io.IOException;
 import java.net.BindException;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +85,11 @@ public final class Main {
           log.error("plugin/loop: {}", msg);
           System.exit(1);
         });
+    Optional<Handoff> handoff =
+        flags.handoff().isEmpty()
+            ? Optional.empty()
+            : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5)));
+    handoff.ifPresent(Handoff::takeOver); // the running instance's sockets, adopted instead of binding
     node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();
@@ -90,14 +97,23 @@ public final class Main {
       System.err.println(
           "nodecache: cannot bind: " + e.getMessage()
               + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+      handoff.ifPresent(Handoff::abandon);
       server.close();
       node.ifPresent(NodeNetworking::teardown);
       return 1;
     } catch (Exception e) {
       System.err.println("nodecache: cannot start: " + e);
+      handoff.ifPresent(Handoff::abandon);
       server.close();
       node.ifPresent(NodeNetworking::teardown);
       return 1;
+    }
+    for (Handoff h : handoff.stream().toList()) {
+      try {
+        h.started(); // the old instance stops reading; we offer our sockets to the next one
+      } catch (Exception e) {
+        log.warn("hand-off: cannot listen on {}: {}", flags.handoff(), e.toString());
+      }
     }
     writePidfile(flags, log);
     node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
@@ -112,7 +128,14 @@ public final class Main {
     Signals.onTerminate(
         () -> {
           log.info("SIGTERM: shutting down (lameduck, drain, stop)");
-          server.shutdown(5_000, () -> node.ifPresent(NodeNetworking::teardown));
+          server.shutdown(
+              5_000,
+              () -> {
+                handoff.ifPresent(Handoff::close);
+                if (!server.isHandedOver()) { // else the new instance owns the addresses and rules
+                  node.ifPresent(NodeNetworking::teardown);
+                }
+              });
           stopped.countDown();
         });
     try {
@@ -141,7 +164,10 @@ public final class Main {
   private static void deletePidfile(Flags flags) {
     if (!flags.pidfile().isEmpty()) {
       try {
-        Files.deleteIfExists(Path.of(flags.pidfile()));
+        Path p = Path.of(flags.pidfile());
+        if (Files.readString(p).trim().equals(Long.toString(ProcessHandle.current().pid()))) {
+          Files.delete(p); // after a hand-off the file names the new instance: leave it
+        }
       } catch (IOException e) {
         // best effort: a stale pidfile is overwritten at the next start
       }

@@ -100,6 +100,9 @@ public final class NodeCache implements AutoCloseable {
   private volatile Generation gen;
   private HttpEndpoints http;
   private volatile boolean lameduck;
+  private Map<InetSocketAddress, DnsListener.Sockets> adopted = new HashMap<>();
+  private volatile boolean handedOver;
+  private volatile boolean stopping;
   private volatile Consumer<String> onFatal =
       msg -> {
         log.error(msg);
@@ -153,6 +156,8 @@ public final class NodeCache implements AutoCloseable {
     Generation g = gen;
     g.start();
     bindListeners(g);
+    adopted.values().forEach(DnsListener.Sockets::close); // handed-over addresses this Corefile lacks
+    adopted.clear();
     http = endpoints(g.server());
     http.bind();
     reloadMetrics.loaded(g.corefile());
@@ -169,7 +174,12 @@ public final class NodeCache implements AutoCloseable {
       String label = Generation.serverLabel(e.getKey(), e.getKey().getPort());
       QueryProcessor p = new QueryProcessor(router, label, setup.meters());
       DnsListener l = new DnsListener(transport, e.getKey(), p, setup.listenerOptions());
-      l.bind();
+      DnsListener.Sockets handed = adopted.remove(e.getKey());
+      if (handed != null) {
+        l.adopt(handed);
+      } else {
+        l.bind();
+      }
       listeners.put(e.getKey(), l);
     }
   }
@@ -196,6 +206,9 @@ public final class NodeCache implements AutoCloseable {
    * @return false when the new Corefile was rejected (the reason is logged and counted)
    */
   public synchronized boolean reload(Corefile corefile) {
+    if (handedOver) {
+      return false; // the new instance serves our sockets and reloads for itself
+    }
     Generation old = gen;
     Generation next;
     try {
@@ -243,6 +256,60 @@ public final class NodeCache implements AutoCloseable {
     reloadMetrics.loaded(corefile);
     log.info("reloaded {}", corefile.source());
     return true;
+  }
+
+  /**
+   * Sockets a previous instance handed over, keyed by Corefile address: {@link #start()} serves on them
+   * instead of binding those addresses.
+   */
+  public synchronized void adopt(Map<InetSocketAddress, DnsListener.Sockets> sockets) {
+    adopted = new HashMap<>(sockets);
+  }
+
+  /** The DNS sockets of every listener, keyed by Corefile address, to hand over to a new instance. */
+  public synchronized Map<InetSocketAddress, DnsListener.Sockets> listenerSockets() {
+    Map<InetSocketAddress, DnsListener.Sockets> m = new LinkedHashMap<>();
+    listeners.forEach((a, l) -> m.put(a, l.sockets()));
+    return m;
+  }
+
+  /**
+   * A new instance serves our sockets now: stop reading them, leave the probes to it (close the HTTP
+   * endpoints), keep answering in-flight queries and open TCP connections until {@link #shutdown}.
+   */
+  public synchronized void handedOver() {
+    handedOver = true;
+    lameduck = true;
+    listeners.values().forEach(DnsListener::stopReading);
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  /**
+   * The instance that took our sockets over went away while we still run: read and answer on them
+   * again, with our probes back.
+   *
+   * @return false when we are stopping anyway
+   */
+  public synchronized boolean resume() {
+    if (!handedOver || stopping) {
+      return false;
+    }
+    handedOver = false;
+    lameduck = false;
+    listeners.values().forEach(DnsListener::startReading);
+    http = endpoints(gen.server());
+    try {
+      http.bind();
+    } catch (Exception e) {
+      log.error("cannot bind the HTTP endpoints again: {}", e.toString());
+    }
+    return true;
+  }
+
+  public boolean isHandedOver() {
+    return handedOver;
   }
 
   /** Counts a reload whose Corefile could not even be parsed; the running config keeps serving. */
@@ -330,8 +397,9 @@ public final class NodeCache implements AutoCloseable {
 
   /** As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown) before the listeners close. */
   public void shutdown(long drainMillis, Runnable afterLameduck) {
+    stopping = true;
     lameduck = true;
-    long lame = gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
+    long lame = handedOver ? 0 : gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
     sleep(lame);
     afterLameduck.run();
     synchronized (this) {
@@ -368,7 +436,9 @@ public final class NodeCache implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    stopping = true;
     listeners.values().forEach(DnsListener::close);
+    listeners.values().forEach(DnsListener::closeConnections); // a client sees them close, then retries
     if (gen != null) {
       gen.stop();
     }

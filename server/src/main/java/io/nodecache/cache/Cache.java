@@ -20,6 +20,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
@@ -61,6 +63,16 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   private final long prefetchWindow;
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
+  private final String handoffKey;
+  /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
+  private volatile Next downstream;
+  private final Next laterNext =
+      r -> {
+        Next n = downstream;
+        return n == null
+            ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
+            : n.handle(r);
+      };
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
@@ -75,6 +87,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     this.prefetchWindow = config.prefetch() == null ? 0 : config.prefetch().window().toNanos();
     this.success = build(config.success().capacity());
     this.denial = build(config.denial().capacity());
+    this.handoffKey = context.serverLabel() + " " + String.join(",", config.zones());
     this.metrics =
         new CacheMetrics(
             context.meters(),
@@ -128,6 +141,9 @@ public final class Cache implements Handler, FastPath, Lifecycle {
 
   @Override
   public CompletionStage<Message> handle(DnsRequest r, Next next) {
+    if (downstream != next) {
+      downstream = next;
+    }
     Name name = r.name();
     if (!zones.contains(name) || localZones.contains(name)) {
       return next.handle(r);
@@ -363,6 +379,75 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     if (cause == RemovalCause.SIZE && e != null) {
       metrics.evictions(e.kind).increment();
     }
+  }
+
+  /**
+   * One entry as it travels to a new process in a restart hand-off: the answer's wire form and what is
+   * left of its lifetime.
+   */
+  public record Handed(
+      byte[] answer, boolean dnssecOk, boolean checkingDisabled, int kind, int ttl, long freshLeftNanos,
+      long keepLeftNanos, String zone, String server) {}
+
+  /** Identifies this cache across processes: its server block's label and zones. */
+  public String handoffKey() {
+    return handoffKey;
+  }
+
+  /** The entries that may still be served, with their remaining lifetimes, for a new process. */
+  public List<Handed> handOver() {
+    long now = ticker.read();
+    List<Handed> out = new ArrayList<>();
+    for (var c : List.of(success, denial)) {
+      for (CacheEntry e : c.asMap().values()) {
+        if (!e.servable(now)) {
+          continue;
+        }
+        byte[] wire = e.answer.patched(0, 0, e.key.dnssecOk(), e.key.name().toWire(), -1);
+        out.add(
+            new Handed(
+                wire, e.key.dnssecOk(), e.key.checkingDisabled(), e.kind.ordinal(), e.ttl,
+                e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes entries a previous process handed over, each keeping its remaining lifetime (capped by this
+   * config's TTL cap); entries this config would not cache are skipped. Returns how many were taken.
+   */
+  public int takeOver(List<Handed> entries) {
+    int taken = 0;
+    long now = ticker.read();
+    for (Handed h : entries) {
+      Message m;
+      try {
+        m = new Message(h.answer());
+      } catch (IOException e) {
+        continue;
+      }
+      Record q = m.getQuestion();
+      if (q == null || h.kind() < 0 || h.kind() >= Kind.values().length || h.keepLeftNanos() <= 0) {
+        continue;
+      }
+      Kind kind = Kind.values()[h.kind()];
+      Name name = q.getName();
+      boolean off = kind == Kind.SUCCESS ? noSuccess.contains(name) : noDenial.contains(name);
+      PreparedAnswer answer = PreparedAnswer.of(m);
+      if (off || answer == null || !zones.contains(name) || localZones.contains(name)) {
+        continue;
+      }
+      CacheConfig.Tier tier = kind == Kind.SUCCESS ? config.success() : config.denial();
+      long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * SECOND);
+      long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), staleNanos));
+      CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
+      Origin origin = new Origin(laterNext, h.zone(), h.server());
+      CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
+      (kind == Kind.SUCCESS ? success : denial).put(key, e);
+      taken++;
+    }
+    return taken;
   }
 
   /** Entries in the positive and the negative cache, after pending maintenance. */

@@ -30,6 +30,7 @@ public record Flags(
     String prometheusListenAddress,
     String rulesBackend,
     boolean failOpen,
+    String handoff,
     boolean help,
     boolean version,
     List<String> positional) {
@@ -58,6 +59,7 @@ public record Flags(
     m.put("prometheus-listen-address", new String[] {":9253", "fills __PROMETHEUS__ENDPOINT__"});
     m.put("rules-backend", new String[] {"auto", "iptables, nftables or auto"});
     m.put("failopen", new String[] {"false", "NOTRACK the kube-dns ClusterIP only while a socket listens on it"});
+    m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
     return m;
@@ -124,6 +126,7 @@ public record Flags(
         v.get("prometheus-listen-address"),
         backend(v.get("rules-backend")),
         bool(v, "failopen"),
+        v.get("handoff"),
         bool(v, "help"),
         bool(v, "version"),
         List.copyOf(positional));

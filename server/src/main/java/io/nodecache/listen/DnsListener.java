@@ -3,9 +3,17 @@ package io.nodecache.listen;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.UnixChannelOption;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -27,7 +35,28 @@ public final class DnsListener implements AutoCloseable {
   private final ListenerOptions options;
   private final List<Channel> channels = new ArrayList<>();
   private final AtomicInteger openTcp = new AtomicInteger();
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private InetSocketAddress bound;
+
+  /** The sockets of one listener as file descriptors: the TCP listener and the UDP sockets. */
+  public record Sockets(InetSocketAddress bound, int tcp, List<Integer> udp) {
+    public Sockets {
+      udp = List.copyOf(udp);
+    }
+
+    /** Closes this process's copies of the descriptors (the sockets live on where others hold them). */
+    public void close() {
+      List<Integer> all = new ArrayList<>(udp);
+      all.add(tcp);
+      for (int fd : all) {
+        try {
+          new FileDescriptor(fd).close();
+        } catch (java.io.IOException e) {
+          // already closed: nothing to release
+        }
+      }
+    }
+  }
 
   public DnsListener(
       Transport transport, InetSocketAddress address, QueryProcessor processor, ListenerOptions options) {
@@ -39,14 +68,7 @@ public final class DnsListener implements AutoCloseable {
 
   /** Binds TCP first (to learn the port when 0 was asked for), then the UDP sockets on that port. */
   public void bind() throws InterruptedException {
-    ServerBootstrap tcp =
-        new ServerBootstrap()
-            .group(transport.group())
-            .channel(transport.serverChannel())
-            .option(ChannelOption.SO_BACKLOG, 1024)
-            .option(ChannelOption.SO_REUSEADDR, true)
-            .childOption(ChannelOption.TCP_NODELAY, true)
-            .childHandler(PipelineConfigurator.tcp(processor, options, openTcp));
+    ServerBootstrap tcp = tcpBootstrap().channel(transport.serverChannel());
     if (transport.isEpoll()) {
       tcp.option(UnixChannelOption.SO_REUSEPORT, true);
     }
@@ -56,23 +78,77 @@ public final class DnsListener implements AutoCloseable {
     InetSocketAddress udpAddr = new InetSocketAddress(requested.getAddress(), bound.getPort());
     int sockets = transport.isEpoll() ? transport.threads() : 1;
     for (int i = 0; i < sockets; i++) {
-      Bootstrap udp =
-          new Bootstrap()
-              .group(transport.group())
-              .channel(transport.datagramChannel())
-              .option(ChannelOption.SO_RCVBUF, options.udpReceiveBuffer())
-              .option(ChannelOption.SO_REUSEADDR, true)
-              .handler(PipelineConfigurator.udp(processor));
+      Bootstrap udp = udpBootstrap().channel(transport.datagramChannel());
       if (transport.isEpoll()) {
-        udp.option(UnixChannelOption.SO_REUSEPORT, true)
-            .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
-            .option(
-                ChannelOption.RCVBUF_ALLOCATOR,
-                new FixedRecvByteBufAllocator(MAX_QUERY * options.udpBatch()));
-      } else {
-        udp.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+        udp.option(UnixChannelOption.SO_REUSEPORT, true);
       }
       channels.add(udp.bind(udpAddr).sync().channel());
+    }
+  }
+
+  /**
+   * Serves on sockets another process bound and handed over (epoll only): registers them with this
+   * listener's pipelines instead of binding, so the kernel sockets and their queues never close.
+   */
+  public void adopt(Sockets sockets) throws InterruptedException {
+    int tcpFd = sockets.tcp();
+    Channel server =
+        tcpBootstrap().channelFactory(() -> new EpollServerSocketChannel(tcpFd)).register().sync().channel();
+    channels.add(server);
+    bound = (InetSocketAddress) server.localAddress();
+    for (int fd : sockets.udp()) {
+      channels.add(udpBootstrap().channelFactory(() -> new EpollDatagramChannel(fd)).register().sync().channel());
+    }
+  }
+
+  private ServerBootstrap tcpBootstrap() {
+    return new ServerBootstrap()
+        .group(transport.group())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .option(ChannelOption.SO_REUSEADDR, true)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                connections.add(ch); // leaves the group when it closes
+                ch.pipeline().addLast(PipelineConfigurator.tcp(processor, options, openTcp));
+              }
+            });
+  }
+
+  private Bootstrap udpBootstrap() {
+    Bootstrap udp =
+        new Bootstrap()
+            .group(transport.group())
+            .option(ChannelOption.SO_RCVBUF, options.udpReceiveBuffer())
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(PipelineConfigurator.udp(processor));
+    if (transport.isEpoll()) {
+      udp.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_QUERY)
+          .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY * options.udpBatch()));
+    } else {
+      udp.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_QUERY));
+    }
+    return udp;
+  }
+
+  /** The file descriptors of this listener's sockets (epoll only), for a hand-off to a new process. */
+  public Sockets sockets() {
+    List<Integer> udp = new ArrayList<>();
+    for (Channel c : channels.subList(1, channels.size())) {
+      udp.add(((UnixChannel) c).fd().intValue());
+    }
+    return new Sockets(bound, ((UnixChannel) channels.get(0)).fd().intValue(), udp);
+  }
+
+  /**
+   * Stops reading queries and accepting connections; open TCP connections keep being served. Used
+   * once another process serves the same sockets.
+   */
+  public void stopReading() {
+    for (Channel c : channels) {
+      c.config().setAutoRead(false);
     }
   }
 
@@ -89,7 +165,19 @@ public final class DnsListener implements AutoCloseable {
     return openTcp.get();
   }
 
-  /** Stops accepting: closes every socket of this listener. */
+  /** Reads and accepts again after {@link #stopReading()}. */
+  public void startReading() {
+    for (Channel c : channels) {
+      c.config().setAutoRead(true);
+    }
+  }
+
+  /** Closes the open TCP connections (after their queries were answered: see {@link #close()}). */
+  public void closeConnections() {
+    connections.close().syncUninterruptibly();
+  }
+
+  /** Stops accepting: closes every socket of this listener; open TCP connections stay. */
   @Override
   public void close() {
     for (Channel c : channels) {

@@ -12,6 +12,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,9 +176,9 @@ public final class QueryProcessor {
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
     inFlight.incrementAndGet();
-    route.chain()
-        .handle(request)
-        .whenComplete(
+    CompletionStage<Message> stage = route.chain().handle(request);
+    int plugin = route.chain().deepest();
+    stage.whenComplete(
             (answer, error) -> {
               try {
                 Message out = answer;
@@ -187,7 +188,7 @@ public final class QueryProcessor {
                   }
                   out = Responses.error(query, Rcode.SERVFAIL);
                 }
-                route.metrics().response(out.getRcode(), -1, qtype, System.nanoTime() - start);
+                route.metrics().response(out.getRcode(), plugin, qtype, System.nanoTime() - start);
                 send(query, out, protocol, responder);
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());

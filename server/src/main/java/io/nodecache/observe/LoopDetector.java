@@ -107,7 +107,10 @@ public final class LoopDetector implements PluginFactory {
           disabled.set(true);
           return;
         }
-        sleep(500);
+        // As CoreDNS: a probe that got no answer starts the count afresh, so slow answers on a busy
+        // node at boot are not mistaken for a loop (a real loop brings the probe back at once).
+        seen.set(0);
+        sleep(1000);
       }
       disabled.set(true);
     }

@@ -115,6 +115,7 @@ class MetricsContractTest {
       assertThat(body)
           .contains("coredns_dns_requests_total{family=\"1\",proto=\"udp\",server=\"dns://127.0.0.1:0\",type=\"A\",view=\"\",zone=\".\"} 1.0")
           .contains("proto=\"tcp\"")
+          .contains("coredns_dns_responses_total{plugin=\"hosts\",rcode=\"NOERROR\"")
           .contains("coredns_nodecache_setup_errors_total{errortype=\"iptables_lock\"} 0.0")
           .contains("jvm_memory_used_bytes");
       assertThat(get(server.httpAddress("health"), "/health").body()).isEqualTo("OK");

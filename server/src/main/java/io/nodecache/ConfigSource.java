@@ -35,6 +35,7 @@ final class ConfigSource {
   private final Map<String, String> env;
   private final Counter configMapErrors;
   private KubeDnsConfig lastGood = KubeDnsConfig.EMPTY;
+  private final io.nodecache.config.ServiceAddressLookup lookup = Pillars.discoveredLookups();
 
   ConfigSource(Flags flags, Map<String, String> env, MeterRegistry meters) {
     this.flags = flags;
@@ -100,7 +101,7 @@ final class ConfigSource {
   }
 
   Corefile parse(String text) throws ConfigException {
-    return new CorefileParser(name(), env, flags.dnsPort()).parse(Pillars.fill(text, flags, env));
+    return new CorefileParser(name(), env, flags.dnsPort()).parse(Pillars.fill(text, flags, env, lookup));
   }
 
   Corefile load() throws ConfigException {

@@ -18,6 +18,30 @@ public final class Pillars {
   private Pillars() {}
 
   public static String fill(String text, Flags flags, Map<String, String> env) throws ConfigException {
+    return fill(text, flags, env, service -> java.util.Optional.empty());
+  }
+
+  /** Every lookup found through {@link java.util.ServiceLoader}, asked in turn. */
+  public static ServiceAddressLookup discoveredLookups() {
+    java.util.List<ServiceAddressLookup> all = new java.util.ArrayList<>();
+    java.util.ServiceLoader.load(ServiceAddressLookup.class).forEach(all::add);
+    return service -> {
+      for (ServiceAddressLookup l : all) {
+        java.util.Optional<String> ip = l.clusterIp(service);
+        if (ip.isPresent()) {
+          return ip;
+        }
+      }
+      return java.util.Optional.empty();
+    };
+  }
+
+  /**
+   * Fills the placeholders; {@code __PILLAR__CLUSTER__DNS__} comes from {@code NAME_SERVICE_HOST}, else
+   * from {@code lookup} (the API), else the start stops with one line naming the variable.
+   */
+  public static String fill(String text, Flags flags, Map<String, String> env, ServiceAddressLookup lookup)
+      throws ConfigException {
     String local =
         flags.localIps().stream().map(InetAddress::getHostAddress).collect(Collectors.joining(" "));
     String out = text;
@@ -30,11 +54,16 @@ public final class Pillars {
       String var = flags.upstreamSvc().toUpperCase(Locale.ROOT).replace('-', '_') + "_SERVICE_HOST";
       String ip = env.get(var);
       if (ip == null || ip.isBlank()) {
+        ip = lookup.clusterIp(flags.upstreamSvc()).orElse(null);
+        if (ip != null) {
+          log.info("{} is not set; Service '{}' has ClusterIP {} (from the API)", var, flags.upstreamSvc(), ip);
+        }
+      }
+      if (ip == null || ip.isBlank()) {
         throw new ConfigException(
             "__PILLAR__CLUSTER__DNS__: environment variable " + var + " is not set (is the Service '"
                 + flags.upstreamSvc() + "' created, and enableServiceLinks on?)");
       }
-      log.info("upstream cluster DNS {} from {}", ip, var);
       out = out.replace("__PILLAR__CLUSTER__DNS__", ip);
     }
     out = out.replace("__PILLAR__UPSTREAM__SERVERS__", "/etc/resolv.conf");

@@ -98,7 +98,7 @@ public final class NodeCache implements AutoCloseable {
   private final ReloadMetrics reloadMetrics;
   private final ServerMetrics serverMetrics;
   private volatile Generation gen;
-  private HttpEndpoints http;
+  private volatile HttpEndpoints http;
   private volatile boolean lameduck;
   private Map<InetSocketAddress, DnsListener.Sockets> adopted = new HashMap<>();
   private volatile boolean handedOver;
@@ -296,8 +296,6 @@ public final class NodeCache implements AutoCloseable {
     if (!handedOver || stopping) {
       return false;
     }
-    handedOver = false;
-    lameduck = false;
     listeners.values().forEach(DnsListener::startReading);
     http = endpoints(gen.server());
     try {
@@ -305,6 +303,9 @@ public final class NodeCache implements AutoCloseable {
     } catch (Exception e) {
       log.error("cannot bind the HTTP endpoints again: {}", e.toString());
     }
+    // Last, so that whoever sees us serving again also sees the endpoints bound.
+    lameduck = false;
+    handedOver = false;
     return true;
   }
 

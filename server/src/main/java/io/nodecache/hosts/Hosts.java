@@ -36,7 +36,7 @@ import org.xbill.DNS.Type;
  * CoreDNS's {@code hosts}: answers A, AAAA and PTR from a hosts file and inline entries; a known name
  * without records of the asked type gets NODATA; unknown names fall through or get NXDOMAIN.
  */
-final class Hosts implements Handler, Lifecycle {
+final class Hosts implements Handler, Lifecycle, io.nodecache.chain.FastPath {
 
   private static final Logger log = LoggerFactory.getLogger(Hosts.class);
 
@@ -55,6 +55,10 @@ final class Hosts implements Handler, Lifecycle {
   private final ScheduledExecutorService scheduler;
   private final HostsTable inline;
   private volatile HostsTable table;
+  /** Sorted hashes of every name in the table, so the fast path can pass on names we do not have. */
+  private volatile int[] hashes = new int[0];
+  private final byte[][] zoneWires;
+  private final byte[][] fallthroughWires;
   private volatile FileTime seen;
   private ScheduledFuture<?> reloader;
 
@@ -62,7 +66,42 @@ final class Hosts implements Handler, Lifecycle {
     this.settings = settings;
     this.scheduler = scheduler;
     this.inline = HostsTable.parse(settings.inline(), settings.reverse());
-    this.table = inline;
+    this.zoneWires = settings.zones().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
+    this.fallthroughWires = settings.fallthrough().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
+    use(inline);
+  }
+
+  private void use(HostsTable t) {
+    int[] h =
+        java.util.stream.Stream.concat(t.byName.keySet().stream(), t.byReverse.keySet().stream())
+            .mapToInt(n -> io.nodecache.wire.FastQuery.hashOf(n.toWireCanonical()))
+            .sorted()
+            .toArray();
+    table = t;
+    hashes = h;
+  }
+
+  @Override
+  public Result fast(io.nodecache.wire.FastQuery q) {
+    if (!matches(q, zoneWires, false)) {
+      return Result.PASS;
+    }
+    if (java.util.Arrays.binarySearch(hashes, q.qnameHash()) >= 0) {
+      return Result.SLOW; // (probably) ours: answered on the decoded path
+    }
+    return matches(q, fallthroughWires, settings.fallthroughAll()) ? Result.PASS : Result.SLOW;
+  }
+
+  private static boolean matches(io.nodecache.wire.FastQuery q, byte[][] zones, boolean all) {
+    if (all) {
+      return true;
+    }
+    for (byte[] z : zones) {
+      if (q.inZone(z)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
@@ -98,13 +137,13 @@ final class Hosts implements Handler, Lifecycle {
         return;
       }
       HostsTable fromFile = HostsTable.parse(Files.readAllLines(f), settings.reverse());
-      table = HostsTable.merge(inline, fromFile);
+      use(HostsTable.merge(inline, fromFile));
       seen = t;
     } catch (IOException e) {
       if (seen != null || table != inline) {
         log.warn("hosts: cannot read {}: {}", f, e.toString());
       }
-      table = inline;
+      use(inline);
       seen = null;
     }
   }

@@ -34,7 +34,16 @@ public final class ErrorsPluginFactory implements PluginFactory {
         throw d.unknownOption(o, "stacktrace", "consolidate");
       }
     }
-    return new Handler() {
+    return new Errors();
+  }
+
+  /** Logs failures of the decoded path; byte-level answers never fail, so the fast path passes. */
+  private static final class Errors implements Handler, io.nodecache.chain.FastPath {
+      @Override
+      public Result fast(io.nodecache.wire.FastQuery q) {
+        return Result.PASS;
+      }
+
       @Override
       public String name() {
         return "errors";
@@ -51,6 +60,5 @@ public final class ErrorsPluginFactory implements PluginFactory {
                   }
                 });
       }
-    };
   }
 }

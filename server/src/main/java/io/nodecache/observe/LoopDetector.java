@@ -68,7 +68,7 @@ public final class LoopDetector implements PluginFactory {
     return new Probe(qname, zone, ctx.block().port());
   }
 
-  private final class Probe implements Handler, Lifecycle {
+  private final class Probe implements Handler, Lifecycle, io.nodecache.chain.FastPath {
     private final Name qname;
     private final String zone;
     private final int port;
@@ -85,6 +85,12 @@ public final class LoopDetector implements PluginFactory {
     @Override
     public String name() {
       return "loop";
+    }
+
+    /** Only HINFO can be our probe: everything else passes on to the next fast path. */
+    @Override
+    public Result fast(io.nodecache.wire.FastQuery q) {
+      return q.qtype() == Type.HINFO && !disabled.get() ? Result.SLOW : Result.PASS;
     }
 
     @Override

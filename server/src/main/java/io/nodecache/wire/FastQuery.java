@@ -161,6 +161,18 @@ public final class FastQuery {
     return true;
   }
 
+  /**
+   * The hash {@link #qnameHash()} gives for a lower-cased wire-form name ({@code Name.toWireCanonical()}),
+   * so tables keyed by names can be probed from the fast path without allocating.
+   */
+  public static int hashOf(byte[] wireLower) {
+    int hash = 1;
+    for (int i = 0; i < wireLower.length - 1; i++) {
+      hash = 31 * hash + wireLower[i];
+    }
+    return hash;
+  }
+
   public int id() {
     return id;
   }

@@ -205,6 +205,12 @@ public final class TestUpstream implements AutoCloseable {
   }
 
   /** Every query received, in arrival order. */
+  /** Drops the record of received queries (long floods would otherwise keep every one). */
+  public void forgetReceived() {
+    received.clear();
+    udpSourcePorts.clear();
+  }
+
   public List<Message> received() {
     return List.copyOf(received);
   }

@@ -117,6 +117,9 @@ public final class Main {
     }
     writePidfile(flags, log);
     node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
+    if (node.isPresent()) {
+      setupMetricsEndpoint(flags, server, log);
+    }
     for (InetSocketAddress a : server.dnsAddresses()) {
       String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
       log.info("listening on {} udp+tcp; try: dig @{} -p {} demo.nodecache.test", a, host, a.getPort());
@@ -145,6 +148,28 @@ public final class Main {
     }
     deletePidfile(flags);
     return 0;
+  }
+
+  /**
+   * node-cache's own metrics endpoint ({@code -metrics-listen-address}, default {@code 0.0.0.0:9353}),
+   * where node-local-dns dashboards read {@code coredns_nodecache_setup_errors_total}; it serves the same
+   * registry as {@code prometheus}. Bound only in node mode ({@code -localip}); a failure is a warning.
+   */
+  private static void setupMetricsEndpoint(Flags flags, NodeCache server, Logger log) {
+    String address = flags.metricsListenAddress();
+    if (address.isBlank()) {
+      return;
+    }
+    io.nodecache.observe.HttpEndpoints endpoint = new io.nodecache.observe.HttpEndpoints(server.transport());
+    endpoint.route(
+        address,
+        "/metrics",
+        () -> new io.nodecache.observe.HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", server.meters().scrape()));
+    try {
+      endpoint.bind();
+    } catch (Exception e) {
+      log.warn("-metrics-listen-address {}: cannot bind: {}", address, e.toString());
+    }
   }
 
   private static void writePidfile(Flags flags, Logger log) {

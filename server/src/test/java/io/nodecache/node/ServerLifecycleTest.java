@@ -68,9 +68,13 @@ class ServerLifecycleTest {
     Path log = dir.resolve("server.log");
     Process server =
         startServer(log, "-conf", corefile.toString(), "-localip", LOCAL_IP, "-interfacename", "lo",
-            "-pidfile", pidfile.toString(), "-rules-backend", "iptables", "-syncinterval", "1");
+            "-pidfile", pidfile.toString(), "-rules-backend", "iptables", "-syncinterval", "1",
+            "-metrics-listen-address", LOCAL_IP + ":9353");
     try {
       await("rules installed after the pidfile", () -> Files.exists(pidfile) && rawRules() == 8, server, log);
+      await("node-cache's metrics endpoint (-metrics-listen-address) serves the setup errors",
+          () -> node.run("curl", "-s", "--max-time", "2", "http://" + LOCAL_IP + ":9353/metrics").stdout()
+              .contains("coredns_nodecache_setup_errors_total{errortype=\"iptables\"} 0"), server, log);
       assertThat(node.sh("ip -o addr show dev lo")).contains("inet " + LOCAL_IP + "/32");
       await("a pod's first query answered", () -> "1.2.3.4".equals(Dns.query(pod, LOCAL_IP, "a.test.local")), server, log);
       node.sh("conntrack -F");

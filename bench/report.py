@@ -52,6 +52,7 @@ def main():
     ap = argparse.ArgumentParser()
     for o in ("--results", "--startup", "--corefile", "--ours-cmd", "--out", "--command", "--env"):
         ap.add_argument(o, required=True)
+    ap.add_argument("--build-note", default="this worktree's HEAD")
     a = ap.parse_args()
     with open(os.path.join(a.results, "LATEST")) as f:
         rdir = os.path.join(a.results, f.read().strip())
@@ -92,6 +93,7 @@ def main():
     L.append("- %s, %s" % (vers.get("upstream", ""), vers.get("dnsperf/resperf", "")))
     L.append("")
     L.append("## Our server's configuration\n")
+    L.append("- build: %s" % a.build_note)
     L.append("- Corefile: `%s`" % os.path.relpath(a.corefile, os.path.dirname(os.path.abspath(a.out))))
     try:
         with open(a.corefile) as f:

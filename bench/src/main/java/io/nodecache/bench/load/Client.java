@@ -186,7 +186,16 @@ final class Client extends ChannelInboundHandlerAdapter {
     }
     int id = b.getUnsignedShort(r);
     byte s = state[id];
-    if (s == IN_FLIGHT) {
+    if (s == IN_FLIGHT && now - sentAt[id] >= run.timeoutNanos) {
+      // past its timeout, though the timeout walk has not reached it yet: late, like any other
+      state[id] = FREE;
+      inFlight--;
+      timeouts++;
+      late++;
+      if (window > 0) {
+        send(now);
+      }
+    } else if (s == IN_FLIGHT) {
       state[id] = FREE;
       inFlight--;
       answered++;

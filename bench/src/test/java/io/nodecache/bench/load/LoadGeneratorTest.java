@@ -3,6 +3,7 @@ package io.nodecache.bench.load;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.NodeCache;
+import io.nodecache.testing.DelayingPlugin;
 import io.nodecache.testing.TestServers;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The load generator against a real server on loopback (hosts plugin) and against a silent socket. */
 class LoadGeneratorTest {
 
+  private static final DelayingPlugin delaying = new DelayingPlugin();
   private static NodeCache server;
   private static String target;
 
@@ -41,8 +43,13 @@ class LoadGeneratorTest {
                     no_reverse
                 }
             }
+            delay.test:0 {
+                bind 127.0.0.1
+                forward . 127.0.0.1
+            }
             """
-                .formatted(hosts));
+                .formatted(hosts),
+            delaying);
     InetSocketAddress a = TestServers.dns(server);
     target = "127.0.0.1:" + a.getPort();
   }
@@ -107,6 +114,20 @@ class LoadGeneratorTest {
       // closed loop: each timeout frees a slot for the next query, no more than the window at a time
       assertThat(r.sent()).isLessThanOrEqualTo(10L * (500 / 200 + 2));
     }
+  }
+
+  @Test
+  void answersAfterTheTimeoutCountAsLateNotAnswered() throws Exception {
+    // the server answers every query 200 ms late; the client gives up after 50 ms
+    LoadReport r =
+        run("--server", target, "--query", "slow200.delay.test A", "--clients", "2", "--outstanding", "4",
+            "--duration", "1s", "--timeout", "50ms");
+
+    assertThat(r.answered()).isZero();
+    assertThat(r.timeouts()).isEqualTo(r.sent()).isPositive();
+    assertThat(r.late()).isPositive().isLessThanOrEqualTo(r.timeouts());
+    assertThat(r.lost()).isEqualTo(r.timeouts() - r.late());
+    assertThat(r.unmatched()).isZero();
   }
 
   @Test

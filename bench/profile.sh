@@ -7,7 +7,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-jar="$root/deploy/target/nodecache.jar"
+jar="${NODECACHE_JAR:-$root/deploy/target/nodecache.jar}"
 [[ -f "$jar" ]] || { echo "missing $jar: mvn -B -q package -DskipTests" >&2; exit 2; }
 corefile="$(cd "$(dirname "${1:-$here/Corefile.hosts}")" && pwd)/$(basename "${1:-$here/Corefile.hosts}")"
 OUT="${OUT:-$root/bench/target/profile}"; mkdir -p "$OUT"

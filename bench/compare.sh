@@ -12,12 +12,13 @@
 #   JAVA_OPTS   JVM flags of our server (default below)     OURS_PORT  our DNS port (default 5405)
 #   PEERS_DIR   the harness directory                        OUT        work/results dir (bench/target/compare)
 #   SKIP_HARNESS=1  only startup/memory + report from the latest harness results in OUT
+#   NODECACHE_JAR   the server jar (default deploy/target/nodecache.jar); BUILD_NOTE says what it was built from
 # Everything listens on and talks to 127.0.0.1 only. Server pinned to CPU 1, load and NSD to CPU 0.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-jar="$root/deploy/target/nodecache.jar"
+jar="${NODECACHE_JAR:-$root/deploy/target/nodecache.jar}"
 bjar="$root/bench/target/benchmarks.jar"
 for j in "$jar" "$bjar"; do
     [[ -f "$j" ]] || { echo "missing $j: run 'mvn -B -q package -DskipTests' first" >&2; exit 2; }
@@ -83,5 +84,6 @@ python3 "$here/startup_memory.py" --jar "$jar" --bench-jar "$bjar" --corefile "$
 # --- 3. the report
 python3 "$here/report.py" --results "$RESULTS" --startup "$OUT/startup_memory.json" \
     --corefile "$corefile" --ours-cmd "$ours_cmd" --out "$here/RESULTS.md" \
+    --build-note "${BUILD_NOTE:-$(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo '?')}" \
     --command "bench/compare.sh $*" --env "PEERS=${PEERS:-} WORKLOADS=${WORKLOADS:-} DURATION=${DURATION:-} WARM_SECS=$WARM_SECS RESPERF=${RESPERF:-} REPEAT=${REPEAT:-}"
 echo "compare: wrote $here/RESULTS.md" >&2

@@ -5,31 +5,30 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
-import io.nodecache.config.CorefileParser;
 import io.nodecache.config.Flags;
-import io.nodecache.config.Pillars;
 import io.nodecache.listen.ListenerOptions;
+import io.nodecache.node.NodeNetworking;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.BindException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The command line: {@code java -jar nodecache.jar [flags]}. Exit codes: 0 after a graceful stop, 2 for
+ * The command line: {@code java -jar nodecache.jar [flags]}, or {@code doctor [flags]} to check the node
+ * ({@link io.nodecache.node.Doctor}). Exit codes: 0 after a graceful stop, 2 for
  * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
  */
 public final class Main {
 
   static final String VERSION = "0.1.0";
-  static final String DEMO = "/io/nodecache/demo/Corefile.local";
 
   private Main() {}
 
@@ -42,6 +41,9 @@ public final class Main {
   }
 
   static int run(String[] args) {
+    if (args.length > 0 && args[0].equals("doctor")) {
+      return io.nodecache.node.Doctor.command(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     Logger log = LoggerFactory.getLogger(Main.class);
     Flags flags;
     try {
@@ -59,44 +61,60 @@ public final class Main {
       return 0;
     }
     Map<String, String> env = System.getenv();
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    ConfigSource source = new ConfigSource(flags, env, meters);
     NodeCache server;
+    Optional<NodeNetworking> node;
+    String text;
     try {
-      String source = flags.conf().isEmpty() ? "Corefile.local (embedded demo)" : flags.conf();
-      String text = Pillars.fill(readCorefile(flags), flags, env);
-      Corefile corefile = new CorefileParser(source, env, flags.dnsPort()).parse(text);
-      PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      text = source.text();
+      Corefile corefile = source.parse(text);
       server =
           NodeCache.build(
               new NodeCache.Setup(
-                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, java.util.List.of()));
+                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, List.of()));
+      node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());
       return 2;
     }
+    server.onFatal(
+        msg -> {
+          log.error("plugin/loop: {}", msg);
+          System.exit(1);
+        });
+    node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();
     } catch (BindException e) {
-      System.err.println("nodecache: cannot bind: " + e.getMessage() + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
+      System.err.println(
+          "nodecache: cannot bind: " + e.getMessage()
+              + " (port in use, or no such local address; ports below 1024 need root or CAP_NET_BIND_SERVICE)");
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     } catch (Exception e) {
       System.err.println("nodecache: cannot start: " + e);
       server.close();
+      node.ifPresent(NodeNetworking::teardown);
       return 1;
     }
     writePidfile(flags, log);
+    node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
     for (InetSocketAddress a : server.dnsAddresses()) {
       String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
-      log.info("listening on {} udp+tcp; try: dig @{} -p {} kubernetes.default.svc.cluster.local", a, host, a.getPort());
+      log.info("listening on {} udp+tcp; try: dig @{} -p {} demo.nodecache.test", a, host, a.getPort());
     }
+    Reloader reloader = new Reloader(server, source, text);
+    reloader.start();
     CountDownLatch stopped = new CountDownLatch(1);
-    Runnable stop =
+    Signals.onReload(() -> server.scheduler().execute(() -> reloader.check(true)));
+    Signals.onTerminate(
         () -> {
           log.info("SIGTERM: shutting down (lameduck, drain, stop)");
-          server.shutdown(5_000);
+          server.shutdown(5_000, () -> node.ifPresent(NodeNetworking::teardown));
           stopped.countDown();
-        };
-    Signals.onTerminate(stop);
+        });
     try {
       stopped.await();
     } catch (InterruptedException e) {
@@ -104,26 +122,6 @@ public final class Main {
     }
     deletePidfile(flags);
     return 0;
-  }
-
-  private static String readCorefile(Flags flags) throws ConfigException {
-    if (flags.conf().isEmpty()) {
-      try (InputStream in = Main.class.getResourceAsStream(DEMO)) {
-        if (in == null) {
-          throw new ConfigException("no -conf given and no embedded demo Corefile in this build");
-        }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new ConfigException("cannot read the embedded demo Corefile: " + e.getMessage());
-      }
-    }
-    try {
-      return Files.readString(Path.of(flags.conf()));
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("-conf: " + flags.conf() + ": no such file");
-    } catch (IOException e) {
-      throw new ConfigException("-conf: " + flags.conf() + ": " + e.getMessage());
-    }
   }
 
   private static void writePidfile(Flags flags, Logger log) {
@@ -134,7 +132,7 @@ public final class Main {
       Path p = Path.of(flags.pidfile());
       Path tmp = p.resolveSibling(p.getFileName() + ".tmp");
       Files.writeString(tmp, ProcessHandle.current().pid() + "\n");
-      Files.move(tmp, p, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, p, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       log.warn("cannot write pidfile {}: {}", flags.pidfile(), e.toString());
     }
@@ -145,7 +143,7 @@ public final class Main {
       try {
         Files.deleteIfExists(Path.of(flags.pidfile()));
       } catch (IOException e) {
-        // best effort
+        // best effort: a stale pidfile is overwritten at the next start
       }
     }
   }

@@ -1,29 +1,25 @@
 package io.nodecache;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.chain.Chain;
-import io.nodecache.chain.ChainOrder;
-import io.nodecache.chain.Handler;
-import io.nodecache.chain.LocalZones;
-import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
-import io.nodecache.config.Directive;
-import io.nodecache.config.ServerBlock;
+import io.nodecache.forward.ForwardPluginFactory;
 import io.nodecache.hosts.HostsPluginFactory;
 import io.nodecache.listen.DnsListener;
 import io.nodecache.listen.ListenerOptions;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
 import io.nodecache.listen.Transport;
-import io.nodecache.observe.DnsMetrics;
 import io.nodecache.observe.ErrorsPluginFactory;
 import io.nodecache.observe.HttpEndpoints;
 import io.nodecache.observe.LogPluginFactory;
+import io.nodecache.observe.LoopDetector;
+import io.nodecache.observe.ServerMetrics;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +27,15 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds and runs one server from a parsed Corefile: the handler chains of its blocks, one listener
- * per address and port, and the HTTP endpoints. All wiring happens here.
+ * Runs one server: a {@link Generation} of chains built from the Corefile, one listener per address
+ * and port, the HTTP endpoints; reloads swap generations without dropping a query. All wiring happens
+ * here.
  */
 public final class NodeCache implements AutoCloseable {
 
@@ -57,7 +56,7 @@ public final class NodeCache implements AutoCloseable {
       return new Setup(
           corefile,
           System.getenv(),
-          new PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
+          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
           Ticker.systemTicker(),
           ListenerOptions.DEFAULTS,
           0,
@@ -83,21 +82,32 @@ public final class NodeCache implements AutoCloseable {
 
   /** The plugins compiled into the server module, in no particular order. */
   public static List<PluginFactory> builtinPlugins() {
-    return List.of(new ErrorsPluginFactory(), new LogPluginFactory(), new HostsPluginFactory());
+    return List.of(
+        new ErrorsPluginFactory(),
+        new LogPluginFactory(),
+        new HostsPluginFactory(),
+        new io.nodecache.cache.CachePluginFactory(),
+        new ForwardPluginFactory());
   }
 
   private final Setup setup;
   private final Transport transport;
   private final ScheduledExecutorService scheduler;
-  private final ServerConfig serverConfig;
-  private final List<Chain> chains = new ArrayList<>();
+  private final Map<String, PluginFactory> factories;
   private final Map<InetSocketAddress, DnsListener> listeners = new LinkedHashMap<>();
-  private final HttpEndpoints http;
+  private final ReloadMetrics reloadMetrics;
+  private final ServerMetrics serverMetrics;
+  private volatile Generation gen;
+  private HttpEndpoints http;
   private volatile boolean lameduck;
+  private volatile Consumer<String> onFatal =
+      msg -> {
+        log.error(msg);
+        close();
+      };
 
-  private NodeCache(Setup setup) throws ConfigException {
+  private NodeCache(Setup setup) {
     this.setup = setup;
-    this.serverConfig = ServerConfig.of(setup.corefile());
     this.transport = Transport.create(setup.threads(), true);
     this.scheduler =
         Executors.newSingleThreadScheduledExecutor(
@@ -106,14 +116,17 @@ public final class NodeCache implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.http = new HttpEndpoints(transport);
+    this.factories = factories(setup);
+    this.factories.put("loop", new LoopDetector(this::listenerFor, msg -> onFatal.accept(msg)));
+    this.reloadMetrics = new ReloadMetrics(setup.meters());
+    this.serverMetrics = new ServerMetrics(setup.meters(), Main.VERSION);
   }
 
   /** Validates the whole Corefile and builds every chain without binding anything. */
   public static NodeCache build(Setup setup) throws ConfigException {
     NodeCache n = new NodeCache(setup);
     try {
-      n.buildChains();
+      n.gen = Generation.build(setup, setup.corefile(), n.factories, n.transport, n.scheduler);
     } catch (ConfigException | RuntimeException e) {
       n.close();
       throw e;
@@ -121,7 +134,7 @@ public final class NodeCache implements AutoCloseable {
     return n;
   }
 
-  private Map<String, PluginFactory> factories() {
+  private static Map<String, PluginFactory> factories(Setup setup) {
     Map<String, PluginFactory> f = new HashMap<>();
     for (PluginFactory p : builtinPlugins()) {
       f.put(p.name(), p);
@@ -135,114 +148,164 @@ public final class NodeCache implements AutoCloseable {
     return f;
   }
 
-  private final Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
-
-  private void buildChains() throws ConfigException {
-    Map<String, PluginFactory> factories = factories();
-    for (ServerBlock block : setup.corefile().blocks()) {
-      Map<String, Directive> byName = new HashMap<>();
-      for (Directive d : block.directives()) {
-        if (!ChainOrder.known(d.name())) {
-          throw new ConfigException(d.where(), "unknown directive '" + d.name() + "'");
-        }
-        if (ChainOrder.HANDLERS.contains(d.name())) {
-          if (byName.putIfAbsent(d.name(), d) != null) {
-            throw d.error("appears twice in this server block");
-          }
-          if (!factories.containsKey(d.name())) {
-            throw d.error("directive is not available in this build (plugin missing from the classpath)");
-          }
-        }
-      }
-      List<InetSocketAddress> binds = ServerConfig.binds(block);
-      String label = "dns://" + (block.all("bind").isEmpty() ? "" : hostOf(binds.get(0))) + ":" + block.port();
-      LocalZones local = new LocalZones();
-      PluginContext ctx =
-          new PluginContext(block, label, setup.meters(), setup.ticker(), transport, scheduler, local, setup.env());
-      List<Handler> handlers = new ArrayList<>();
-      for (String name : ChainOrder.HANDLERS) {
-        Directive d = byName.get(name);
-        if (d != null) {
-          handlers.add(factories.get(name).create(d, ctx));
-        }
-      }
-      Chain chain = new Chain(handlers);
-      chains.add(chain);
-      List<String> names = handlers.stream().map(Handler::name).toList();
-      for (InetSocketAddress addr : binds) {
-        String server = "dns://" + (block.all("bind").isEmpty() ? "" : hostOf(addr)) + ":" + block.port();
-        List<Router.Route> list = routes.computeIfAbsent(addr, a -> new ArrayList<>());
-        for (String zone : block.zones()) {
-          for (Router.Route r : list) {
-            if (r.zone().equals(zone)) {
-              throw new ConfigException(block.where(), "zone '" + zone + "' is defined twice for " + server);
-            }
-          }
-          list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), server, zone, names)));
-        }
-      }
-    }
-  }
-
-  private static String hostOf(InetSocketAddress a) {
-    String h = a.getAddress().getHostAddress();
-    return h.contains(":") ? "[" + h + "]" : h;
-  }
-
   /** Starts plugins, binds every listener and endpoint. */
-  public void start() throws Exception {
-    for (Chain c : chains) {
-      c.start();
-    }
-    for (var e : routes.entrySet()) {
-      QueryProcessor p = new QueryProcessor(new Router(e.getValue()), "dns://" + hostOf(e.getKey()) + ":" + e.getKey().getPort(), setup.meters());
+  public synchronized void start() throws Exception {
+    Generation g = gen;
+    g.start();
+    bindListeners(g);
+    http = endpoints(g.server());
+    http.bind();
+    reloadMetrics.loaded(g.corefile());
+  }
+
+  private void bindListeners(Generation g) throws InterruptedException {
+    for (var e : g.routes().entrySet()) {
+      DnsListener existing = listeners.get(e.getKey());
+      Router router = new Router(e.getValue());
+      if (existing != null) {
+        existing.processor().router(router);
+        continue;
+      }
+      String label = Generation.serverLabel(e.getKey(), e.getKey().getPort());
+      QueryProcessor p = new QueryProcessor(router, label, setup.meters());
       DnsListener l = new DnsListener(transport, e.getKey(), p, setup.listenerOptions());
       l.bind();
       listeners.put(e.getKey(), l);
     }
-    serverConfig.health().ifPresent(h -> http.route(h.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
-    serverConfig.ready().ifPresent(a -> http.route(a, "/ready", this::readyReply));
-    serverConfig
-        .prometheus()
+  }
+
+  private HttpEndpoints endpoints(ServerConfig sc) {
+    HttpEndpoints h = new HttpEndpoints(transport);
+    sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
+    sc.ready().ifPresent(a -> h.route(a, "/ready", this::readyReply));
+    sc.prometheus()
         .ifPresent(
             a ->
-                http.route(
+                h.route(
                     a,
                     "/metrics",
                     () -> new HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", setup.meters().scrape())));
-    http.bind();
+    return h;
+  }
+
+  /**
+   * Applies a new Corefile without dropping a query: builds and starts the new chains, points existing
+   * listeners at them, binds new addresses, closes vanished ones, and stops the old chains once their
+   * queries had time to finish. A bad Corefile leaves the running one in place.
+   *
+   * @return false when the new Corefile was rejected (the reason is logged and counted)
+   */
+  public synchronized boolean reload(Corefile corefile) {
+    Generation old = gen;
+    Generation next;
+    try {
+      next = Generation.build(setup, corefile, factories, transport, scheduler);
+      next.start();
+    } catch (Exception e) {
+      reloadMetrics.failed();
+      log.error("reload rejected, the running config keeps serving: {}", e.getMessage());
+      return false;
+    }
+    try {
+      bindListeners(next);
+    } catch (Exception e) {
+      next.stop();
+      for (var entry : old.routes().entrySet()) {
+        DnsListener l = listeners.get(entry.getKey());
+        if (l != null) {
+          l.processor().router(new Router(entry.getValue()));
+        }
+      }
+      reloadMetrics.failed();
+      log.error("reload rejected, cannot bind: {}", e.toString());
+      return false;
+    }
+    listeners.entrySet().removeIf(
+        e -> {
+          if (!next.routes().containsKey(e.getKey())) {
+            e.getValue().close();
+            return true;
+          }
+          return false;
+        });
+    if (!next.server().equals(old.server())) {
+      HttpEndpoints fresh = endpoints(next.server());
+      http.close();
+      try {
+        fresh.bind();
+      } catch (Exception e) {
+        log.error("reload: cannot bind the HTTP endpoints: {}", e.toString());
+      }
+      http = fresh;
+    }
+    gen = next;
+    scheduler.schedule(old::stop, 5, TimeUnit.SECONDS);
+    reloadMetrics.loaded(corefile);
+    log.info("reloaded {}", corefile.source());
+    return true;
+  }
+
+  /** Counts a reload whose Corefile could not even be parsed; the running config keeps serving. */
+  public void reloadFailed(String reason) {
+    reloadMetrics.failed();
+    log.error("reload rejected, the running config keeps serving: {}", reason);
   }
 
   private HttpEndpoints.Reply readyReply() {
     if (lameduck) {
       return HttpEndpoints.Reply.text(503, "shutting down\n");
     }
-    List<String> waiting = new ArrayList<>();
-    for (Chain c : chains) {
-      waiting.addAll(c.notReady());
-    }
-    return waiting.isEmpty() ? HttpEndpoints.Reply.text(200, "OK") : HttpEndpoints.Reply.text(503, String.join(",", waiting) + "\n");
+    List<String> waiting = gen.notReady();
+    return waiting.isEmpty()
+        ? HttpEndpoints.Reply.text(200, "OK")
+        : HttpEndpoints.Reply.text(503, String.join(",", waiting) + "\n");
   }
 
   public boolean ready() {
-    return !lameduck && chains.stream().allMatch(Chain::ready);
+    return !lameduck && gen.ready();
+  }
+
+  /** What happens on a fatal condition such as a detected forwarding loop; Main exits the process. */
+  public void onFatal(Consumer<String> action) {
+    this.onFatal = action;
+  }
+
+  private synchronized InetSocketAddress listenerFor(int port) {
+    for (DnsListener l : listeners.values()) {
+      if (port == 0 || l.address().getPort() == port) {
+        InetSocketAddress a = l.address();
+        return a.getAddress().isAnyLocalAddress() ? new InetSocketAddress("127.0.0.1", a.getPort()) : a;
+      }
+    }
+    return null;
   }
 
   /** The bound DNS addresses (real ports when 0 was configured). */
-  public List<InetSocketAddress> dnsAddresses() {
+  public synchronized List<InetSocketAddress> dnsAddresses() {
     return listeners.values().stream().map(DnsListener::address).toList();
   }
 
   /** The bound address of an HTTP endpoint kind: "health", "ready" or "prometheus". */
   public InetSocketAddress httpAddress(String kind) {
+    ServerConfig sc = gen.server();
     String a =
         switch (kind) {
-          case "health" -> serverConfig.health().map(ServerConfig.Health::address).orElse(null);
-          case "ready" -> serverConfig.ready().orElse(null);
-          case "prometheus" -> serverConfig.prometheus().orElse(null);
+          case "health" -> sc.health().map(ServerConfig.Health::address).orElse(null);
+          case "ready" -> sc.ready().orElse(null);
+          case "prometheus" -> sc.prometheus().orElse(null);
           default -> null;
         };
-    return a == null ? null : http.bound(a);
+    return a == null || http == null ? null : http.bound(a);
+  }
+
+  /** The chains of the server blocks in file order (tests look at their handlers). */
+  public List<Chain> chains() {
+    return gen.chains();
+  }
+
+  /** The Corefile's {@code reload} settings, if it has the directive. */
+  public java.util.Optional<ServerConfig.Reload> reloadSettings() {
+    return gen.server().reload();
   }
 
   public Transport transport() {
@@ -253,16 +316,26 @@ public final class NodeCache implements AutoCloseable {
     return scheduler;
   }
 
+  public PrometheusMeterRegistry meters() {
+    return setup.meters();
+  }
+
   /**
    * Graceful stop: {@code /ready} turns 503, the health lameduck period passes while serving, the
    * listeners close, in-flight queries drain (bounded by {@code drainMillis}), plugins stop.
    */
   public void shutdown(long drainMillis) {
+    shutdown(drainMillis, () -> { });
+  }
+
+  /** As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown) before the listeners close. */
+  public void shutdown(long drainMillis, Runnable afterLameduck) {
     lameduck = true;
-    long lame = serverConfig.health().map(h -> h.lameduck().toMillis()).orElse(0L);
+    long lame = gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
     sleep(lame);
-    for (DnsListener l : listeners.values()) {
-      l.close();
+    afterLameduck.run();
+    synchronized (this) {
+      listeners.values().forEach(DnsListener::close);
     }
     long deadline = System.currentTimeMillis() + drainMillis;
     while (System.currentTimeMillis() < deadline && inFlight() > 0) {
@@ -274,7 +347,7 @@ public final class NodeCache implements AutoCloseable {
     close();
   }
 
-  private int inFlight() {
+  private synchronized int inFlight() {
     int n = 0;
     for (DnsListener l : listeners.values()) {
       n += l.processor().inFlight();
@@ -294,15 +367,16 @@ public final class NodeCache implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    for (DnsListener l : listeners.values()) {
-      l.close();
+  public synchronized void close() {
+    listeners.values().forEach(DnsListener::close);
+    if (gen != null) {
+      gen.stop();
     }
-    for (Chain c : chains) {
-      c.stop();
+    if (http != null) {
+      http.close();
     }
-    http.close();
     scheduler.shutdownNow();
     transport.close();
+    serverMetrics.close();
   }
 }

@@ -1,23 +1,27 @@
 package io.nodecache;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import sun.misc.Signal;
 
-/** SIGTERM and SIGINT start a graceful stop once; a second signal is ignored while it runs. */
+/** SIGTERM/SIGINT start a graceful stop once; SIGUSR1 reloads the Corefile (CoreDNS semantics). */
 final class Signals {
 
   private Signals() {}
 
   static void onTerminate(Runnable stop) {
-    java.util.concurrent.atomic.AtomicBoolean once = new java.util.concurrent.atomic.AtomicBoolean();
+    AtomicBoolean once = new AtomicBoolean();
     for (String s : new String[] {"TERM", "INT"}) {
       Signal.handle(
           new Signal(s),
           sig -> {
             if (once.compareAndSet(false, true)) {
-              Thread t = new Thread(stop, "nodecache-stop");
-              t.start();
+              new Thread(stop, "nodecache-stop").start();
             }
           });
     }
+  }
+
+  static void onReload(Runnable reload) {
+    Signal.handle(new Signal("USR1"), sig -> reload.run());
   }
 }

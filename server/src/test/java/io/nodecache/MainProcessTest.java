@@ -103,6 +103,46 @@ class MainProcessTest {
     }
   }
 
+  @Test
+  void sigusr1ReloadsTheCorefile() throws Exception {
+    Path conf = dir.resolve("Corefile");
+    Files.writeString(conf, ".:0 {\n    bind 127.0.0.1\n    hosts {\n        10.0.0.1 www.example.test\n    }\n}\n");
+    Process p = java(List.of("-conf", conf.toString()));
+    try {
+      int port = awaitPort(p);
+      InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
+      assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(org.xbill.DNS.Section.ANSWER).get(0).rdataToString()).isEqualTo("10.0.0.1");
+      Files.writeString(conf, ".:" + port + " {\n    bind 127.0.0.1\n    hosts {\n        10.0.0.7 www.example.test\n    }\n}\n");
+      new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      String seen = "";
+      while (System.nanoTime() < deadline && !seen.equals("10.0.0.7")) {
+        seen = DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(org.xbill.DNS.Section.ANSWER).get(0).rdataToString();
+      }
+      assertThat(seen).isEqualTo("10.0.0.7");
+    } finally {
+      p.destroy();
+      p.waitFor(20, TimeUnit.SECONDS);
+      p.destroyForcibly();
+    }
+  }
+
+  private static int awaitPort(Process p) throws IOException {
+    BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    Pattern listening = Pattern.compile("listening on /127\\.0\\.0\\.1:(\\d+)");
+    String line;
+    while ((line = out.readLine()) != null) {
+      Matcher m = listening.matcher(line);
+      if (m.find()) {
+        Thread drain = new Thread(() -> { try { out.transferTo(java.io.Writer.nullWriter()); } catch (IOException e) { } });
+        drain.setDaemon(true);
+        drain.start();
+        return Integer.parseInt(m.group(1));
+      }
+    }
+    throw new IOException("the server printed no listening line");
+  }
+
   /** dig's short answer, or a marker when dig is not installed (CI installs it). */
   private static String digAnswer(int port) throws Exception {
     boolean haveDig = new File("/usr/bin/dig").canExecute();

@@ -19,6 +19,13 @@ public final class Chain {
   private final Next[] nexts;
   private final FastPath[] fast;
   private final String[] fastNames;
+  private final io.netty.util.concurrent.FastThreadLocal<int[]> deepest =
+      new io.netty.util.concurrent.FastThreadLocal<>() {
+        @Override
+        protected int[] initialValue() {
+          return new int[1];
+        }
+      };
 
   public Chain(List<Handler> handlers) {
     this.handlers = List.copyOf(handlers);
@@ -46,10 +53,23 @@ public final class Chain {
 
   /** Runs the whole chain; never completes exceptionally with a null message. */
   public CompletionStage<Message> handle(DnsRequest request) {
+    deepest.get()[0] = -1;
     return run(0, request);
   }
 
+  /**
+   * The index of the deepest handler the last {@link #handle} call on this thread reached while it
+   * ran synchronously: the handler that answered, for the {@code plugin} metric label (-1: none).
+   */
+  public int deepest() {
+    return deepest.get()[0];
+  }
+
   private CompletionStage<Message> run(int i, DnsRequest request) {
+    int[] d = deepest.get();
+    if (i > d[0]) {
+      d[0] = Math.min(i, handlers.size() - 1);
+    }
     if (i == handlers.size()) {
       return CompletableFuture.completedFuture(Responses.error(request.query(), Rcode.SERVFAIL));
     }

@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds the Netty pipelines of the DNS listeners, with named handlers. */
-final class PipelineConfigurator {
+public final class PipelineConfigurator {
 
   private PipelineConfigurator() {}
 
-  static ChannelInitializer<Channel> udp(QueryProcessor processor) {
+  public static ChannelInitializer<Channel> udp(QueryProcessor processor) {
     return new ChannelInitializer<>() {
       @Override
       protected void initChannel(Channel ch) {
@@ -28,7 +28,7 @@ final class PipelineConfigurator {
    * TCP per RFC 7766: 2-byte length framing both ways, idle timeout, a cap on connections (counted in
    * {@code open}) and on in-flight queries per connection.
    */
-  static ChannelInitializer<Channel> tcp(
+  public static ChannelInitializer<Channel> tcp(
       QueryProcessor processor, ListenerOptions options, AtomicInteger open) {
     return new ChannelInitializer<>() {
       @Override

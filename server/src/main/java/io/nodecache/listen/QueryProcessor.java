@@ -12,6 +12,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,9 +74,10 @@ public final class QueryProcessor {
   }
 
   /**
-   * Processes one query. Returns the answer at once when the fast path has it (the caller sends it and
-   * may batch the flush); otherwise returns null and, unless the packet is dropped, answers later through
-   * {@code responder}. Does not release {@code packet}.
+   * Processes one query: the fast path, then, when it has no answer, the decoded path. Returns the
+   * fast answer at once (the caller sends it and may batch the flush); otherwise returns null and,
+   * unless the packet is dropped, answers later through {@code responder}. Does not release {@code
+   * packet}.
    */
   public ByteBuf process(
       ByteBuf packet,
@@ -84,30 +86,49 @@ public final class QueryProcessor {
       Protocol protocol,
       ByteBufAllocator alloc,
       Responder responder) {
+    ByteBuf answer = fast(packet, client, protocol, alloc);
+    if (answer == null) {
+      slow(packet, client, local, protocol, responder);
+    }
+    return answer;
+  }
+
+  /**
+   * The byte-level path alone: an answer from a handler's stored wire bytes, or null. Allocates
+   * nothing but the answer buffer, so listeners call it before building anything for the slow path.
+   */
+  public ByteBuf fast(ByteBuf packet, InetSocketAddress client, Protocol protocol, ByteBufAllocator alloc) {
     long start = System.nanoTime();
     boolean udp = protocol == Protocol.UDP;
-    Router r = router;
     FastQuery q = FAST.get();
-    if (q.parse(packet, udp, alloc)) {
-      Route route = r.match(q);
-      if (route != null) {
-        String by = route.chain().fast(q);
-        if (by != null) {
-          ByteBuf answer = q.takeReply();
-          if (answer.readableBytes() <= q.maxAnswer()) {
-            route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
-            int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
-            route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
-            return answer;
-          }
-          answer.release(); // too big for this client: the slow path truncates it
-        }
-      }
+    if (!q.parse(packet, udp, alloc)) {
+      return null;
     }
+    Route route = router.match(q);
+    if (route == null) {
+      return null;
+    }
+    String by = route.chain().fast(q);
+    if (by == null) {
+      return null;
+    }
+    ByteBuf answer = q.takeReply();
+    if (answer.readableBytes() > q.maxAnswer()) {
+      answer.release(); // too big for this client: the slow path truncates it
+      return null;
+    }
+    route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
+    int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
+    route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
+    return answer;
+  }
+
+  /** The decoded path: decode, validate, route, run the chain, answer through {@code responder}. */
+  public void slow(
+      ByteBuf packet, InetSocketAddress client, InetSocketAddress local, Protocol protocol, Responder responder) {
     byte[] bytes = new byte[packet.readableBytes()];
     packet.getBytes(packet.readerIndex(), bytes);
-    slow(bytes, r, client, local, protocol, responder, start);
-    return null;
+    slow(bytes, router, client, local, protocol, responder, System.nanoTime());
   }
 
   private void slow(
@@ -155,9 +176,9 @@ public final class QueryProcessor {
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
     inFlight.incrementAndGet();
-    route.chain()
-        .handle(request)
-        .whenComplete(
+    CompletionStage<Message> stage = route.chain().handle(request);
+    int plugin = route.chain().deepest();
+    stage.whenComplete(
             (answer, error) -> {
               try {
                 Message out = answer;
@@ -167,7 +188,7 @@ public final class QueryProcessor {
                   }
                   out = Responses.error(query, Rcode.SERVFAIL);
                 }
-                route.metrics().response(out.getRcode(), -1, qtype, System.nanoTime() - start);
+                route.metrics().response(out.getRcode(), plugin, qtype, System.nanoTime() - start);
                 send(query, out, protocol, responder);
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());

@@ -37,25 +37,26 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
       if (inFlight >= maxInFlight) {
         ch.config().setAutoRead(false);
       }
-      ByteBuf answer =
-          processor.process(
-              frame,
-              (InetSocketAddress) ch.remoteAddress(),
-              (InetSocketAddress) ch.localAddress(),
-              Protocol.TCP,
-              ctx.alloc(),
-              buf -> {
-                if (ch.eventLoop().inEventLoop()) {
-                  answered(ch, buf);
-                } else {
-                  ch.eventLoop().execute(() -> answered(ch, buf));
-                }
-              });
+      InetSocketAddress client = (InetSocketAddress) ch.remoteAddress();
+      ByteBuf answer = processor.fast(frame, client, Protocol.TCP, ctx.alloc());
       if (answer != null) {
         inFlight--;
         ctx.write(answer, ctx.voidPromise());
         pending = true;
         resume(ch);
+      } else {
+        processor.slow(
+            frame,
+            client,
+            (InetSocketAddress) ch.localAddress(),
+            Protocol.TCP,
+            buf -> {
+              if (ch.eventLoop().inEventLoop()) {
+                answered(ch, buf);
+              } else {
+                ch.eventLoop().execute(() -> answered(ch, buf));
+              }
+            });
       }
     } finally {
       frame.release();

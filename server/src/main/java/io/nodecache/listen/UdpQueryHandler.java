@@ -30,18 +30,18 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
     }
     try {
       InetSocketAddress client = packet.sender();
-      Channel ch = ctx.channel();
-      ByteBuf answer =
-          processor.process(
-              packet.content(),
-              client,
-              packet.recipient(),
-              Protocol.UDP,
-              ctx.alloc(),
-              buf -> ch.writeAndFlush(new DatagramPacket(buf, client), ch.voidPromise()));
+      ByteBuf answer = processor.fast(packet.content(), client, Protocol.UDP, ctx.alloc());
       if (answer != null) {
         ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
         pending = true;
+      } else {
+        Channel ch = ctx.channel();
+        processor.slow(
+            packet.content(),
+            client,
+            packet.recipient(),
+            Protocol.UDP,
+            buf -> ch.writeAndFlush(new DatagramPacket(buf, client), ch.voidPromise()));
       }
     } finally {
       packet.release();

@@ -113,7 +113,11 @@ public final class FastQuery {
       }
       dnssecOk = (packet.getUnsignedShort(p + 7) & 0x8000) != 0;
       int rdlength = packet.getUnsignedShort(p + 9);
-      p += 11 + rdlength;
+      p += 11;
+      if (p + rdlength > end || !optionsOk(packet, p, p + rdlength)) {
+        return false;
+      }
+      p += rdlength;
       edns = true;
     }
     if (p != end) {
@@ -122,6 +126,37 @@ public final class FastQuery {
     maxAnswer = udp ? Edns.clientLimit(edns ? udpPayload : 0) : 65535;
     if (udp && !edns) {
       maxAnswer = Edns.CLASSIC_LIMIT;
+    }
+    return true;
+  }
+
+  /**
+   * True when the EDNS options are well-formed TLVs that the decoder would accept too: a malformed one
+   * must get FORMERR from the decoded path, never a cached answer (found by FastQueryFuzzTest).
+   */
+  private static boolean optionsOk(ByteBuf packet, int p, int end) {
+    while (p < end) {
+      if (p + 4 > end) {
+        return false;
+      }
+      int code = packet.getUnsignedShort(p);
+      int len = packet.getUnsignedShort(p + 2);
+      p += 4;
+      if (p + len > end) {
+        return false;
+      }
+      boolean ok =
+          switch (code) {
+            case 8 -> false; // client subnet: answers may depend on it, decode
+            case 10 -> len == 8 || (len >= 16 && len <= 40); // RFC 7873 cookie sizes
+            case 11 -> len == 0 || len == 2; // RFC 7828 keepalive
+            case 15 -> len >= 2; // RFC 8914 extended error
+            default -> true;
+          };
+      if (!ok) {
+        return false;
+      }
+      p += len;
     }
     return true;
   }

@@ -90,9 +90,9 @@ public final class PreparedAnswer {
   }
 
   /**
-   * Writes this answer for {@code q}: its ID, its RD and CD bits, its question name's case, every TTL
-   * set to {@code ttl} (or kept as stored when {@code ttl < 0}), and an OPT record when the query had
-   * one.
+   * Writes this answer for {@code q}: its ID, its RD and CD bits (AD as RFC 6840 §5.8 allows), its
+   * question name's case, every TTL set to {@code ttl} (or kept as stored when {@code ttl < 0}), and
+   * an OPT record when the query had one.
    */
   public ByteBuf render(FastQuery q, int ttl) {
     int extra = q.hasEdns() ? OPT_LENGTH : 0;
@@ -101,10 +101,16 @@ public final class PreparedAnswer {
     int base = out.readerIndex();
     out.setShort(base, q.id());
     int flags = ((wire[2] & 0xff) << 8) | (wire[3] & 0xff);
-    flags = (flags & ~0x0110) | (q.flags() & 0x0110);
+    flags = clientFlags(flags, q.flags(), q.dnssecOk());
     out.setShort(base + 2, flags);
+    // The question name with the client's case, byte by byte: a ByteBuf-to-ByteBuf copy between a
+    // heap and a direct buffer would allocate NIO views on every answer.
     ByteBuf in = q.packet();
-    out.setBytes(base + FastQuery.HEADER, in, in.readerIndex() + FastQuery.HEADER, q.qnameLength());
+    int from = in.readerIndex() + FastQuery.HEADER;
+    int to = base + FastQuery.HEADER;
+    for (int i = 0, n = q.qnameLength(); i < n; i++) {
+      out.setByte(to + i, in.getByte(from + i));
+    }
     if (ttl >= 0) {
       for (int off : ttlOffsets) {
         out.setInt(base + off, ttl);
@@ -123,9 +129,55 @@ public final class PreparedAnswer {
     return out;
   }
 
+  /** The size {@link #render} writes for {@code q}, to check it against {@link FastQuery#maxAnswer()}. */
+  public int renderedLength(FastQuery q) {
+    return wire.length + (q.hasEdns() ? OPT_LENGTH : 0);
+  }
+
+  /**
+   * The bytes {@link #render} would write, without the OPT record, for a decoded query: its ID, the RD
+   * and CD bits of {@code queryFlags}, its question name in wire form with the client's case, and every
+   * TTL set to {@code ttl} (kept as stored when negative). Used by the decoded path so that both paths
+   * answer the same bytes. {@code queryFlags} are the 16 header flag bits of the query.
+   */
+  public byte[] patched(int id, int queryFlags, boolean dnssecOk, byte[] qnameWire, int ttl) {
+    int qlen = skipName(wire, FastQuery.HEADER) - FastQuery.HEADER;
+    if (qnameWire.length != qlen) {
+      throw new IllegalArgumentException("question name length " + qnameWire.length + " != " + qlen);
+    }
+    byte[] out = wire.clone();
+    out[0] = (byte) (id >>> 8);
+    out[1] = (byte) id;
+    int flags = clientFlags(u16(wire, 2), queryFlags, dnssecOk);
+    out[2] = (byte) (flags >>> 8);
+    out[3] = (byte) flags;
+    System.arraycopy(qnameWire, 0, out, FastQuery.HEADER, qlen);
+    if (ttl >= 0) {
+      for (int off : ttlOffsets) {
+        out[off] = (byte) (ttl >>> 24);
+        out[off + 1] = (byte) (ttl >>> 16);
+        out[off + 2] = (byte) (ttl >>> 8);
+        out[off + 3] = (byte) ttl;
+      }
+    }
+    return out;
+  }
+
   /** The TTLs as stored, in record order (tests and the cache's aging use them). */
   public int[] storedTtls() {
     return originalTtls.clone();
+  }
+
+  /**
+   * The stored flags with the query's RD and CD bits; AD only for a client that asked with AD or DO
+   * (RFC 6840 §5.8), since the key does not include the AD bit.
+   */
+  private static int clientFlags(int stored, int queryFlags, boolean dnssecOk) {
+    int flags = (stored & ~0x0110) | (queryFlags & 0x0110);
+    if ((queryFlags & 0x0020) == 0 && !dnssecOk) {
+      flags &= ~0x0020;
+    }
+    return flags;
   }
 
   private static int skipName(byte[] w, int p) {

@@ -1,0 +1,69 @@
+package io.nodecache.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code deploy/Dockerfile}, read as text (no container engine is needed to run the tests): a JRE 17
+ * base, the rule tools installed, the jar Maven builds copied, and an exec-form entry point that runs
+ * it so the JVM receives SIGTERM itself.
+ */
+class DockerfileTest {
+
+  private final String dockerfile = Install.read("deploy/Dockerfile");
+
+  private List<String> instructions() {
+    // Join continuation lines, drop comments.
+    return Arrays.stream(dockerfile.replaceAll("\\\\\\n", " ").split("\n"))
+        .map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+        .toList();
+  }
+
+  private String instruction(String keyword) {
+    List<String> found = instructions().stream().filter(l -> l.startsWith(keyword + " ")).toList();
+    assertThat(found).as(keyword).hasSize(1);
+    return found.get(0).substring(keyword.length() + 1).trim();
+  }
+
+  @Test
+  void baseIsAJava17Runtime() {
+    assertThat(instruction("FROM")).matches("eclipse-temurin:17-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
+  }
+
+  @Test
+  void installsIptablesNftablesAndIproute2() {
+    String run = instruction("RUN");
+    Matcher m = Pattern.compile("apt-get install ([^&]*)").matcher(run);
+    assertThat(m.find()).as("an apt-get install").isTrue();
+    assertThat(m.group(1).split("\\s+")).contains("iptables", "nftables", "iproute2", "--no-install-recommends");
+    assertThat(run).contains("apt-get update").contains("rm -rf /var/lib/apt/lists/*");
+  }
+
+  @Test
+  void copiesTheShadedJarAndRunsItWithAnExecFormEntryPoint() {
+    String[] copy = instruction("COPY").split("\\s+");
+    assertThat(copy).hasSize(2);
+    assertThat(copy[0]).isEqualTo("deploy/target/nodecache.jar");
+    assertThat(Install.read("deploy/pom.xml")).contains("<finalName>nodecache</finalName>");
+    assertThat(instruction("ENTRYPOINT")).isEqualTo("[\"java\", \"-jar\", \"" + copy[1] + "\"]");
+    assertThat(instructions()).noneMatch(l -> l.startsWith("USER ")); // NET_ADMIN only reaches root
+  }
+
+  @Test
+  void buildContextIsOnlyTheJar() {
+    List<String> ignore =
+        Install.read("deploy/Dockerfile.dockerignore").lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
+    assertThat(ignore).containsExactly("*", "!deploy/target/nodecache.jar");
+  }
+
+  @Test
+  void exposesDnsProbesAndMetrics() {
+    assertThat(instruction("EXPOSE").split("\\s+")).contains("53/udp", "53/tcp", "8080/tcp", "8181/tcp", "9253/tcp");
+  }
+}

@@ -1,0 +1,81 @@
+package io.nodecache.k8s;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Queue;
+
+/** fabric8's mock API server in CRUD mode on loopback, with an admin client and a kubeconfig file. */
+final class MockApi implements AutoCloseable {
+
+  final KubernetesMockServer server;
+  final KubernetesClient admin;
+
+  /** Starts on {@code port} (0: any free port). */
+  @SuppressWarnings("deprecation") // the mock server's own extension builds its Context this way
+  MockApi(int port) {
+    Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    server = new KubernetesMockServer(
+        new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
+        new KubernetesMixedDispatcher(responses), false);
+    if (port == 0) {
+      server.init();
+    } else {
+      server.init(InetAddress.getLoopbackAddress(), port);
+    }
+    admin = server.createClient(b -> b.withHttpClientFactory(new JdkHttpClientFactory()));
+  }
+
+  int port() {
+    return server.getPort();
+  }
+
+  /** Writes a kubeconfig whose context {@code mock} points at this server. */
+  Path kubeconfig(Path dir) throws IOException {
+    return kubeconfig(dir, server.getHostName(), port());
+  }
+
+  /** Writes a kubeconfig for a server that may not be running yet. */
+  static Path kubeconfig(Path dir, String host, int port) throws IOException {
+    String yaml = """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: mock
+          cluster:
+            server: http://%s:%d
+        users:
+        - name: tester
+          user:
+            token: not-a-secret
+        contexts:
+        - name: mock
+          context:
+            cluster: mock
+            user: tester
+            namespace: default
+        current-context: mock
+        """.formatted(host, port);
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+    server.destroy();
+  }
+}

@@ -1,0 +1,381 @@
+package io.nodecache.cache;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import com.github.benmanes.caffeine.cache.Ticker;
+import io.nodecache.cache.CacheEntry.Kind;
+import io.nodecache.cache.CacheEntry.Origin;
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
+import io.nodecache.chain.Handler;
+import io.nodecache.chain.Lifecycle;
+import io.nodecache.chain.LocalZones;
+import io.nodecache.chain.Next;
+import io.nodecache.chain.PluginContext;
+import io.nodecache.chain.Protocol;
+import io.nodecache.wire.Edns;
+import io.nodecache.wire.FastQuery;
+import io.nodecache.wire.PreparedAnswer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.Header;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+
+/**
+ * The {@code cache} handler: a positive and a negative Caffeine cache of prepared wire answers with
+ * CoreDNS's semantics (TTL floor and cap, RFC 2308 negative caching, SERVFAIL caching, prefetch,
+ * RFC 8767 serve-stale). Hits are answered from bytes on the fast path; the decoded path answers hits
+ * with the same bytes and fills the cache on misses.
+ */
+public final class Cache implements Handler, FastPath, Lifecycle {
+
+  private static final long SECOND = 1_000_000_000L;
+  private static final InetSocketAddress SELF =
+      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+  private final CacheConfig config;
+  private final Ticker ticker;
+  private final LocalZones localZones;
+  private final ScheduledExecutorService scheduler;
+  private final ZoneSet zones;
+  private final ZoneSet noSuccess;
+  private final ZoneSet noDenial;
+  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
+  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
+  private final CacheMetrics metrics;
+  private final CacheConfig.ServeStale stale;
+  private final long staleNanos;
+  private final long prefetchWindow;
+  /** One lookup key per thread for the fast path, so that a hit allocates no key. */
+  private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
+
+  public Cache(CacheConfig config, PluginContext context) {
+    this.config = config;
+    this.ticker = context.ticker();
+    this.localZones = context.localZones();
+    this.scheduler = context.scheduler();
+    this.zones = new ZoneSet(config.zones());
+    this.noSuccess = new ZoneSet(config.disableSuccess());
+    this.noDenial = new ZoneSet(config.disableDenial());
+    this.stale = config.serveStale();
+    this.staleNanos = stale == null ? 0 : stale.maxStale().toNanos();
+    this.prefetchWindow = config.prefetch() == null ? 0 : config.prefetch().window().toNanos();
+    this.success = build(config.success().capacity());
+    this.denial = build(config.denial().capacity());
+    this.metrics =
+        new CacheMetrics(
+            context.meters(),
+            context.serverLabel(),
+            String.join(",", config.zones()),
+            success,
+            denial);
+  }
+
+  private com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> build(int capacity) {
+    return Caffeine.newBuilder()
+        .maximumSize(capacity)
+        .expireAfter(new CacheEntry.UntilUnservable())
+        .ticker(ticker)
+        .executor(Runnable::run) // maintenance on the calling thread: no pool, deterministic in tests
+        .evictionListener(this::evicted)
+        .build();
+  }
+
+  @Override
+  public String name() {
+    return "cache";
+  }
+
+  @Override
+  public Result fast(FastQuery q) {
+    if (!zones.contains(q) || (!localZones.isEmpty() && localZones.contains(q))) {
+      return Result.PASS;
+    }
+    long now = ticker.read();
+    CacheEntry e = find(probes.get().set(q), now);
+    if (e == null || e.answer.renderedLength(q) > q.maxAnswer()) {
+      return Result.SLOW; // a miss, or too big for UDP: the decoded path truncates
+    }
+    int ttl;
+    if (e.fresh(now)) {
+      ttl = config.keepTtl() ? -1 : e.remaining(now);
+      prefetch(e, now);
+    } else if (!stale.verify()) {
+      ttl = stale.responseTtl();
+      metrics.servedStale.increment();
+      refresh(e, now);
+    } else {
+      return Result.SLOW; // verify mode asks the upstream first
+    }
+    q.reply(e.answer.render(q, ttl));
+    metrics.requests.increment();
+    metrics.hits(e.kind).increment();
+    return Result.ANSWERED;
+  }
+
+  @Override
+  public CompletionStage<Message> handle(DnsRequest r, Next next) {
+    Name name = r.name();
+    if (!zones.contains(name) || localZones.contains(name)) {
+      return next.handle(r);
+    }
+    CacheKey key = CacheKey.of(name, r.type(), r.dclass(), r.dnssecOk(), r.checkingDisabled());
+    long now = ticker.read();
+    metrics.requests.increment();
+    CacheEntry e = find(key, now);
+    if (e == null) {
+      metrics.misses.increment();
+      return next.handle(r).thenApply(resp -> fromUpstream(r, next, key, resp));
+    }
+    metrics.hits(e.kind).increment();
+    if (e.fresh(now)) {
+      prefetch(e, now);
+      return CompletableFuture.completedFuture(
+          message(e, r, config.keepTtl() ? -1 : e.remaining(now)));
+    }
+    if (!stale.verify()) {
+      metrics.servedStale.increment();
+      refresh(e, now);
+      return CompletableFuture.completedFuture(message(e, r, stale.responseTtl()));
+    }
+    return verify(r, next, key, e);
+  }
+
+  /** A fresh entry, else one that may be served stale (a positive one first), else null. */
+  private CacheEntry find(CacheKey key, long now) {
+    CacheEntry p = success.getIfPresent(key);
+    if (p != null && p.fresh(now)) {
+      return p;
+    }
+    CacheEntry n = denial.getIfPresent(key);
+    if (n != null && n.fresh(now)) {
+      return n;
+    }
+    if (stale == null) {
+      return null;
+    }
+    if (p != null && p.servable(now)) {
+      return p;
+    }
+    return n != null && n.kind != Kind.SERVFAIL && n.servable(now) ? n : null;
+  }
+
+  private Message fromUpstream(DnsRequest r, Next next, CacheKey key, Message resp) {
+    CacheEntry e = store(key, resp, new Origin(next, r.zone(), r.server()));
+    // Serve what later hits will serve: the capped TTL, not "1799 then 8" (CoreDNS).
+    return e == null ? resp : message(e, r, config.keepTtl() ? -1 : e.ttl);
+  }
+
+  /** RFC 8767 verify: ask the upstream; serve the stale entry when it fails, errs or is too slow. */
+  private CompletionStage<Message> verify(DnsRequest r, Next next, CacheKey key, CacheEntry e) {
+    CompletableFuture<Message> out = new CompletableFuture<>();
+    ScheduledFuture<?> timer =
+        stale.verifyTimeout().isZero()
+            ? null
+            : scheduler.schedule(
+                () -> serveStale(out, e, r), stale.verifyTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    CompletionStage<Message> up;
+    try {
+      up = next.handle(r);
+    } catch (RuntimeException ex) {
+      up = CompletableFuture.failedFuture(ex);
+    }
+    up.whenComplete(
+        (resp, err) -> {
+          if (timer != null) {
+            timer.cancel(false);
+          }
+          if (err == null && replaces(resp, e)) {
+            CacheEntry fresh = store(key, resp, new Origin(next, r.zone(), r.server()));
+            out.complete(fresh == null ? resp : message(fresh, r, config.keepTtl() ? -1 : fresh.ttl));
+          } else {
+            serveStale(out, e, r);
+          }
+        });
+    return out;
+  }
+
+  private void serveStale(CompletableFuture<Message> out, CacheEntry e, DnsRequest r) {
+    if (!out.isDone() && out.complete(message(e, r, stale.responseTtl()))) {
+      metrics.servedStale.increment();
+    }
+  }
+
+  /**
+   * Whether an upstream answer replaces an entry we hold: only NOERROR and NXDOMAIN do (CoreDNS's
+   * verify writer), so a SERVFAIL or REFUSED never displaces a good answer; with {@code prefer_positive}
+   * a negative answer does not displace a positive one either.
+   */
+  private boolean replaces(Message resp, CacheEntry old) {
+    if (!Cacheable.authoritative(resp)) {
+      return false;
+    }
+    return !(config.preferPositive() && old.kind == Kind.SUCCESS && Cacheable.negative(resp));
+  }
+
+  private void prefetch(CacheEntry e, long now) {
+    CacheConfig.Prefetch p = config.prefetch();
+    if (p == null) {
+      return;
+    }
+    int hits = e.hit(now, prefetchWindow);
+    // CoreDNS: popular, and at most PERCENTAGE% of the TTL left (at the latest 1 s before expiry)
+    int threshold = Math.max(1, (p.percentage() * e.ttl + 99) / 100);
+    if (hits >= p.amount() && e.remaining(now) <= threshold && refresh(e, now)) {
+      metrics.prefetches.increment();
+    }
+  }
+
+  /** Starts the one background refresh an entry may have; returns whether it started. */
+  private boolean refresh(CacheEntry e, long now) {
+    if (!e.startRefresh(now)) {
+      return false;
+    }
+    long recheck = stale == null ? 0 : stale.failureRecheck().toNanos();
+    CompletionStage<Message> up;
+    try {
+      up = e.origin.next().handle(refreshRequest(e));
+    } catch (RuntimeException ex) {
+      e.endRefresh(true, now, recheck);
+      return true;
+    }
+    up.whenComplete(
+        (resp, err) -> {
+          boolean ok = err == null && replaces(resp, e);
+          if (ok) {
+            store(e.key, resp, e.origin);
+          }
+          e.endRefresh(!ok, ticker.read(), recheck);
+        });
+    return true;
+  }
+
+  private static DnsRequest refreshRequest(CacheEntry e) {
+    Message q = Message.newQuery(Record.newRecord(e.key.name(), e.key.type(), e.key.dclass()));
+    if (e.key.checkingDisabled()) {
+      q.getHeader().setFlag(Flags.CD);
+    }
+    q.addRecord(opt(e.key.dnssecOk()), Section.ADDITIONAL);
+    // TCP: the refreshed answer is stored whole; UDP clients get it truncated by the listener
+    return new DnsRequest(q, SELF, SELF, Protocol.TCP, e.origin.zone(), e.origin.server());
+  }
+
+  /** Stores a cacheable response; returns the new entry or null. */
+  private CacheEntry store(CacheKey key, Message resp, Origin origin) {
+    if (!Cacheable.matches(resp, key)) {
+      metrics.drops.increment();
+      return null;
+    }
+    Cacheable.Verdict v = Cacheable.classify(resp);
+    if (v == null) {
+      return null;
+    }
+    Name name = resp.getQuestion().getName();
+    long freshNanos;
+    int ttl;
+    switch (v.kind()) {
+      case SUCCESS -> {
+        if (noSuccess.contains(name)) {
+          return null;
+        }
+        ttl = clamp(v.ttl(), config.success());
+        freshNanos = ttl * SECOND;
+      }
+      case DENIAL -> {
+        if (noDenial.contains(name)) {
+          return null;
+        }
+        ttl = clamp(v.ttl(), config.denial());
+        freshNanos = ttl * SECOND;
+      }
+      default -> {
+        if (noDenial.contains(name)) {
+          return null;
+        }
+        freshNanos = config.servfail().toNanos();
+        ttl = (int) ((freshNanos + SECOND - 1) / SECOND);
+      }
+    }
+    if (freshNanos <= 0) {
+      return null;
+    }
+    PreparedAnswer answer = PreparedAnswer.of(resp);
+    if (answer == null) {
+      return null;
+    }
+    long keep = v.kind() == Kind.SERVFAIL ? 0 : staleNanos;
+    CacheEntry e = new CacheEntry(key, answer, v.kind(), origin, ttl, ticker.read(), freshNanos, keep);
+    if (v.kind() == Kind.SUCCESS) {
+      success.put(key, e);
+      denial.invalidate(key);
+    } else {
+      denial.put(key, e);
+      success.invalidate(key);
+    }
+    return e;
+  }
+
+  /** CoreDNS {@code computeTTL}: raise to the floor, then lower to the cap. */
+  private static int clamp(long ttl, CacheConfig.Tier tier) {
+    long t = Math.max(ttl, tier.minTtl());
+    return (int) Math.min(t, tier.maxTtl());
+  }
+
+  /** The decoded form of what {@link #fast} sends for the same query. */
+  private static Message message(CacheEntry e, DnsRequest r, int ttl) {
+    Message q = r.query();
+    Header h = q.getHeader();
+    int flags =
+        (h.getFlag(Flags.RD) ? 0x0100 : 0)
+            | (h.getFlag(Flags.AD) ? 0x0020 : 0)
+            | (h.getFlag(Flags.CD) ? 0x0010 : 0);
+    byte[] wire = e.answer.patched(h.getID(), flags, r.dnssecOk(), r.name().toWire(), ttl);
+    Message m;
+    try {
+      m = new Message(wire);
+    } catch (IOException ex) {
+      throw new UncheckedIOException("stored answer does not decode", ex);
+    }
+    if (q.getOPT() != null) {
+      m.addRecord(opt(r.dnssecOk()), Section.ADDITIONAL);
+    }
+    return m;
+  }
+
+  private static OPTRecord opt(boolean dnssecOk) {
+    return new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0);
+  }
+
+  private void evicted(CacheKey key, CacheEntry e, RemovalCause cause) {
+    if (cause == RemovalCause.SIZE && e != null) {
+      metrics.evictions(e.kind).increment();
+    }
+  }
+
+  /** Entries in the positive and the negative cache, after pending maintenance. */
+  long size() {
+    success.cleanUp();
+    denial.cleanUp();
+    return success.estimatedSize() + denial.estimatedSize();
+  }
+
+  @Override
+  public void stop() {
+    metrics.close();
+    success.invalidateAll();
+    denial.invalidateAll();
+  }
+}

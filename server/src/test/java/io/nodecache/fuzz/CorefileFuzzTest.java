@@ -1,0 +1,24 @@
+package io.nodecache.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.CorefileParser;
+import java.util.Map;
+
+/** Any text given to the Corefile parser either parses or is a ConfigException with a place. */
+class CorefileFuzzTest {
+
+  @FuzzTest(maxDuration = "60s")
+  void parsesOrSaysWhy(String text) {
+    if (text == null) {
+      return;
+    }
+    try {
+      new CorefileParser("Corefile", Map.of("X", "y"), 53).parse(text);
+    } catch (ConfigException e) {
+      if (!e.getMessage().startsWith("Corefile:")) {
+        throw new AssertionError("error without file:line: " + e.getMessage());
+      }
+    }
+  }
+}

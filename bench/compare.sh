@@ -39,8 +39,10 @@ mkdir -p "$WORKDIR" "$RESULTS"
 OURS_PORT="${OURS_PORT:-5405}"
 export SERVER_CPUS="${SERVER_CPUS:-1}" CLIENT_CPUS="${CLIENT_CPUS:-0}" UPSTREAM_CPUS="${UPSTREAM_CPUS:-0}"
 export WARM_SECS="${WARM_SECS:-20}"
-# The JVM the DaemonSet would run: one small heap, serial GC (one core per pod), no leak sampling.
-JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -XX:+UseStringDeduplication -Dio.netty.leakDetection.level=disabled}"
+# The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), except one event loop
+# (ActiveProcessorCount=1), as every peer runs one worker thread on its one pinned core.
+JAVA_OPTS="${JAVA_OPTS:--Xms64m -Xmx192m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 # --- which Corefile
 corefile="${1:-${COREFILE:-auto}}"
@@ -85,5 +87,5 @@ python3 "$here/startup_memory.py" --jar "$jar" --bench-jar "$bjar" --corefile "$
 python3 "$here/report.py" --results "$RESULTS" --startup "$OUT/startup_memory.json" \
     --corefile "$corefile" --ours-cmd "$ours_cmd" --out "$here/RESULTS.md" \
     --build-note "${BUILD_NOTE:-$(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo '?')}" \
-    --command "bench/compare.sh $*" --env "PEERS=${PEERS:-} WORKLOADS=${WORKLOADS:-} DURATION=${DURATION:-} WARM_SECS=$WARM_SECS RESPERF=${RESPERF:-} REPEAT=${REPEAT:-}"
+    --command "bench/compare.sh $*" --env "$(for v in PEERS WORKLOADS DURATION WARM_SECS RESPERF REPEAT QUIET_WAIT NOISY_RETRIES OUT; do [[ -n "${!v:-}" ]] && printf '%s=%q ' "$v" "${!v}"; done)"
 echo "compare: wrote $here/RESULTS.md" >&2

@@ -1,0 +1,20 @@
+package io.nodecache.bench;
+
+import io.nodecache.bench.load.LoadMain;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code benchmarks.jar}: {@code load ...} runs the load generator, anything else goes
+ * to JMH's own command line.
+ */
+public final class BenchMain {
+
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("load")) {
+      System.exit(LoadMain.run(Arrays.copyOfRange(args, 1, args.length)));
+    }
+    org.openjdk.jmh.Main.main(args);
+  }
+}

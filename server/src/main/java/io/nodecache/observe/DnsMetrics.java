@@ -35,7 +35,9 @@ public final class DnsMetrics {
   private final String zone;
   private final AtomicReferenceArray<Counter> requests = new AtomicReferenceArray<>(2 * 2 * 19);
   private final AtomicReferenceArray<Timer> durations = new AtomicReferenceArray<>(19);
-  private final ConcurrentHashMap<Integer, Counter> responses = new ConcurrentHashMap<>();
+  /** Indexed by rcode (0..23) and plugin, so that counting an answer boxes nothing. */
+  private final AtomicReferenceArray<Counter> responses;
+  private final ConcurrentHashMap<Integer, Counter> rareResponses = new ConcurrentHashMap<>();
   private final List<String> plugins;
 
   /**
@@ -46,6 +48,7 @@ public final class DnsMetrics {
     this.server = server;
     this.zone = zone;
     this.plugins = List.copyOf(plugins);
+    this.responses = new AtomicReferenceArray<>(24 * (this.plugins.size() + 1));
   }
 
   public static int typeIndex(int qtype) {
@@ -82,18 +85,20 @@ public final class DnsMetrics {
    * @param pluginIndex index into the plugin names, or -1 for none (answered by the server itself)
    */
   public void response(int rcode, int pluginIndex, int qtype, long nanos) {
-    int key = (rcode & 0xFFF) * 64 + (pluginIndex + 1);
-    Counter c = responses.get(key);
+    int slot = rcode < 24 ? rcode * (plugins.size() + 1) + pluginIndex + 1 : -1;
+    Counter c = slot >= 0 ? responses.get(slot) : rareResponses.get((rcode & 0xFFF) * 64 + pluginIndex + 1);
     if (c == null) {
       c =
-          responses.computeIfAbsent(
-              key,
-              k ->
-                  Counter.builder("coredns.dns.responses")
-                      .description("Counter of response status codes.")
-                      .tags("server", server, "zone", zone, "view", "", "rcode", Rcode.string(rcode))
-                      .tag("plugin", pluginIndex < 0 ? "" : plugins.get(pluginIndex))
-                      .register(registry));
+          Counter.builder("coredns.dns.responses")
+              .description("Counter of response status codes.")
+              .tags("server", server, "zone", zone, "view", "", "rcode", Rcode.string(rcode))
+              .tag("plugin", pluginIndex < 0 ? "" : plugins.get(pluginIndex))
+              .register(registry); // the registry returns the same counter for the same tags
+      if (slot >= 0) {
+        responses.set(slot, c);
+      } else {
+        rareResponses.put((rcode & 0xFFF) * 64 + pluginIndex + 1, c);
+      }
     }
     c.increment();
     int t = typeIndex(qtype);

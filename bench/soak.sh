@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Soak: nodecache (cache + forward over TCP) in front of a second nodecache serving 10,000 names from a
+# hosts file, under an open-loop load from the bench load generator for DURATION at RATE queries/s,
+# RSS of the server under test sampled every 30 s. Loopback only; every process is stopped at the end.
+# Usage (after mvn -B -q package -DskipTests): bench/soak.sh [DURATION_S] [RATE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-600}
+RATE=${2:-15000}
+WORK=$(mktemp -d /tmp/nodecache-soak.XXXX)
+JAR=deploy/target/nodecache.jar
+JVM="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError"
+for i in $(seq 0 9999); do echo "10.$((i / 65536 % 256)).$((i / 256 % 256)).$((i % 256)) h$i.soak.test"; done > "$WORK/hosts"
+cat > "$WORK/Corefile.upstream" <<COREFILE
+soak.test:5411 {
+    bind 127.0.0.1
+    hosts $WORK/hosts {
+        ttl 3600
+        reload 0
+    }
+}
+COREFILE
+cat > "$WORK/Corefile" <<COREFILE
+.:5410 {
+    bind 127.0.0.1
+    cache 300
+    forward . 127.0.0.1:5411 {
+        force_tcp
+    }
+    prometheus 127.0.0.1:5412
+}
+COREFILE
+java $JVM -jar "$JAR" -conf "$WORK/Corefile.upstream" > "$WORK/upstream.log" 2>&1 &
+UP=$!
+java $JVM -jar "$JAR" -conf "$WORK/Corefile" > "$WORK/server.log" 2>&1 &
+SRV=$!
+trap 'kill $UP $SRV 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do
+  grep -q "listening" "$WORK/server.log" && grep -q "listening" "$WORK/upstream.log" && break
+  sleep 0.2
+done
+( for t in $(seq 0 30 "$DURATION"); do
+    echo "$t s: RSS $(ps -o rss= -p $SRV | tr -d ' ') KiB, cache entries $(curl -s 127.0.0.1:5412/metrics | awk '/^coredns_cache_entries\{.*type="success"/ {print $2}')"
+    sleep 30
+  done ) > "$WORK/rss.txt" &
+SAMPLER=$!
+java -jar bench/target/benchmarks.jar load --server 127.0.0.1:5410 --gen 'h%d.soak.test' --gen-count 10000 \
+  --rate "$RATE" --duration "${DURATION}s" --count $((RATE * DURATION + 1000)) --json "$WORK/load.json" | tee "$WORK/load.txt"
+kill $SAMPLER 2>/dev/null || true
+echo "--- server RSS over the run"
+cat "$WORK/rss.txt"
+echo "--- files in $WORK"

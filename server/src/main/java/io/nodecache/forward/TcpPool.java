@@ -73,7 +73,13 @@ final class TcpPool {
       p.fail(UpstreamException.Kind.OVERLOADED, closed ? "forwarder stopped" : label + ": too many queries in flight");
       return p.result;
     }
-    return c.send(wire, p, timeoutNanos);
+    try {
+      return c.send(wire, p, timeoutNanos);
+    } catch (RuntimeException e) {
+      // Never leave a query without an outcome: the client would wait forever.
+      p.fail(UpstreamException.Kind.NETWORK, "send to " + label + ": " + e);
+      return p.result;
+    }
   }
 
   private TcpConnection acquire() {
@@ -98,8 +104,10 @@ final class TcpPool {
       }
       TcpConnection c = new TcpConnection(this, now());
       c.tryReserve(MAX_IN_FLIGHT);
-      connections.add(c);
       meters.connMissesTcp.increment();
+      // Published to other threads only once its connect future is set: another event loop may pick
+      // it from the list at once (found under a cold burst: a send on it met no channel and its query
+      // never completed).
       c.connected(
           bootstrap
               .clone()
@@ -113,6 +121,7 @@ final class TcpPool {
                     }
                   })
               .connect(to));
+      connections.add(c);
       return c;
     }
   }

@@ -16,9 +16,7 @@ class CorefileFuzzTest {
     try {
       new CorefileParser("Corefile", Map.of("X", "y"), 53).parse(text);
     } catch (ConfigException e) {
-      if (!e.getMessage().startsWith("Corefile:")) {
-        throw new AssertionError("error without file:line: " + e.getMessage());
-      }
+      org.assertj.core.api.Assertions.assertThat(e.getMessage()).as("error with file:line").startsWith("Corefile:");
     }
   }
 }

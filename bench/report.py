@@ -191,6 +191,8 @@ def main():
         L.append("- RSS after querying all 100,000 names once: %s (%s answered, %s timeouts, %.0f qps)" % (
             mib("rss_after_fill_kb"), fmt(fl.get("answered")), fmt(fl.get("timeouts")), fl.get("qps", 0)))
         L.append("- RSS after a second pass over the 100,000 names: %s" % mib("rss_after_second_pass_kb"))
+        if startup.get("rss_after_settle_kb"):
+            L.append("- RSS 10 s later, idle (cache still full): %s" % mib("rss_after_settle_kb"))
         if a.corefile.endswith("Corefile.hosts"):
             L.append("- **Not the 100,000-entry cache fill** the target refers to: this build has no cache plugin; "
                      "these figures are with the 100,000 names loaded as a hosts table.")

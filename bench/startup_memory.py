@@ -126,6 +126,8 @@ def main():
             res["rss_after_fill_kb"] = mem(p.pid)
             res["second_pass"] = fill(a, a.names, "2")
             res["rss_after_second_pass_kb"] = mem(p.pid)
+            time.sleep(10)  # idle, as between bursts on a node: periodic native-heap trimming has run
+            res["rss_after_settle_kb"] = mem(p.pid)
         finally:
             stop(p)
     finally:

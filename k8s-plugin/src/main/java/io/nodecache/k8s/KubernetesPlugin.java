@@ -101,6 +101,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
         int n = snapshot.load(fromFile, slimmer);
         publish(ClusterView.build(fromFile, config, epochSeconds.getAsLong()));
         log.info("kubernetes: {} objects loaded from snapshot {}", n, snapshot.path());
+        io.nodecache.observe.HeapCompaction.afterBulkLoad("the snapshot");
       } catch (java.io.IOException e) {
         if (!config.hasApi()) {
           throw e;
@@ -119,7 +120,11 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private void onSynced() {
     liveSynced = true;
     log.info("kubernetes: informers synced");
-    scheduler.execute(this::rebuild);
+    scheduler.execute(
+        () -> {
+          rebuild();
+          io.nodecache.observe.HeapCompaction.afterBulkLoad("the initial lists");
+        });
   }
 
   /** Called by informer callbacks: only flips a flag and schedules a build, never blocks. */

@@ -64,6 +64,9 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
   private final String handoffKey;
+  /** One Origin per (next, zone, server): a block has a handful, the cache has an entry per name. */
+  private final java.util.concurrent.ConcurrentHashMap<Origin, Origin> origins =
+      new java.util.concurrent.ConcurrentHashMap<>();
   /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
   private volatile Next downstream;
   private final Next laterNext =
@@ -189,8 +192,14 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return n != null && n.kind != Kind.SERVFAIL && n.servable(now) ? n : null;
   }
 
+  private Origin origin(Next next, String zone, String server) {
+    Origin o = new Origin(next, zone, server);
+    Origin known = origins.putIfAbsent(o, o);
+    return known == null ? o : known;
+  }
+
   private Message fromUpstream(DnsRequest r, Next next, CacheKey key, Message resp) {
-    CacheEntry e = store(key, resp, new Origin(next, r.zone(), r.server()));
+    CacheEntry e = store(key, resp, origin(next, r.zone(), r.server()));
     // Serve what later hits will serve: the capped TTL, not "1799 then 8" (CoreDNS).
     return e == null ? resp : message(e, r, config.keepTtl() ? -1 : e.ttl);
   }
@@ -215,7 +224,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
             timer.cancel(false);
           }
           if (err == null && replaces(resp, e)) {
-            CacheEntry fresh = store(key, resp, new Origin(next, r.zone(), r.server()));
+            CacheEntry fresh = store(key, resp, origin(next, r.zone(), r.server()));
             out.complete(fresh == null ? resp : message(fresh, r, config.keepTtl() ? -1 : fresh.ttl));
           } else {
             serveStale(out, e, r);
@@ -442,7 +451,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
       long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * SECOND);
       long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), staleNanos));
       CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
-      Origin origin = new Origin(laterNext, h.zone(), h.server());
+      Origin origin = origin(laterNext, h.zone(), h.server());
       CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
       (kind == Kind.SUCCESS ? success : denial).put(key, e);
       taken++;

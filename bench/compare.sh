@@ -12,6 +12,7 @@
 #   JAVA_OPTS   JVM flags of our server (default below)     OURS_PORT  our DNS port (default 5405)
 #   PEERS_DIR   the harness directory                        OUT        work/results dir (bench/target/compare)
 #   SKIP_HARNESS=1  only startup/memory + report from the latest harness results in OUT
+#   SKIP_CLUSTER=1  no cluster-zone section (bench/cluster.sh)
 #   NODECACHE_JAR   the server jar (default deploy/target/nodecache.jar); BUILD_NOTE says what it was built from
 # Everything listens on and talks to 127.0.0.1 only. Server pinned to CPU 1, load and NSD to CPU 0.
 set -euo pipefail
@@ -83,9 +84,14 @@ python3 "$here/startup_memory.py" --jar "$jar" --bench-jar "$bjar" --corefile "$
     --port "$OURS_PORT" --java-opts "$JAVA_OPTS" --server-cpus "$SERVER_CPUS" --client-cpus "$CLIENT_CPUS" \
     --peers-dir "$PEERS_DIR" --out "$OUT/startup_memory.json"
 
-# --- 3. the report
+# --- 3. cluster-zone answers and the 10,000-Service view (our server only)
+if [[ "${SKIP_CLUSTER:-0}" != 1 ]]; then
+    OUT="$OUT/cluster" JAVA_OPTS="$JAVA_OPTS" NODECACHE_JAR="$jar" "$here/cluster.sh" 2>&1 | tee "$OUT/cluster.log"
+fi
+
+# --- 4. the report
 python3 "$here/report.py" --results "$RESULTS" --startup "$OUT/startup_memory.json" \
-    --corefile "$corefile" --ours-cmd "$ours_cmd" --out "$here/RESULTS.md" \
+    --corefile "$corefile" --ours-cmd "$ours_cmd" --out "$here/RESULTS.md" --cluster "$OUT/cluster/cluster.md" \
     --build-note "${BUILD_NOTE:-$(git -C "$root" log -1 --format='%h %s' 2>/dev/null || echo '?')}" \
     --command "bench/compare.sh $*" --env "$(for v in PEERS WORKLOADS DURATION WARM_SECS RESPERF REPEAT QUIET_WAIT NOISY_RETRIES OUT; do [[ -n "${!v:-}" ]] && printf '%s=%q ' "$v" "${!v}"; done)"
 echo "compare: wrote $here/RESULTS.md" >&2

@@ -53,6 +53,7 @@ def main():
     for o in ("--results", "--startup", "--corefile", "--ours-cmd", "--out", "--command", "--env"):
         ap.add_argument(o, required=True)
     ap.add_argument("--build-note", default="this worktree's HEAD")
+    ap.add_argument("--cluster", default="", help="bench/cluster.sh's cluster.md, added as its own section")
     a = ap.parse_args()
     with open(os.path.join(a.results, "LATEST")) as f:
         rdir = os.path.join(a.results, f.read().strip())
@@ -176,6 +177,13 @@ def main():
                     r.get("hit_pct", "n/a")))
     L.append("")
 
+    if a.cluster and os.path.exists(a.cluster):
+        L.append("## Cluster-zone answers (our server only: no peer can answer these names locally)\n")
+        L.append("`bench/cluster.sh` (run by compare.sh): a generated cluster snapshot, no API server, the same JVM "
+                 "flags and pinning, dnsperf `-c 10 -q 100` closed loop over 1,000 Service names, then the "
+                 "10,000 qps latency probe. Compare the per-core figure with the hot (cache-hit) row above.\n")
+        with open(a.cluster) as f:
+            L.append(f.read())
     L.append("## Startup and memory (our server)\n")
     if startup:
         L.append("JVM flags: `%s`\n" % startup.get("java_opts"))

@@ -3,6 +3,7 @@ package io.nodecache.listen;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.group.ChannelGroup;
@@ -14,10 +15,12 @@ import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.channel.unix.UnixChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
 import io.netty.channel.unix.UnixChannelOption;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,6 +31,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DnsListener implements AutoCloseable {
 
   private static final int MAX_QUERY = 4096;
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DnsListener.class);
+  /** setsockopt(SOL_SOCKET, SO_RCVBUFFORCE): Linux's SOL_SOCKET is 1, SO_RCVBUFFORCE 33. */
+  private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
+  private static final AtomicBoolean BUFFER_REPORTED = new AtomicBoolean();
 
   private final Transport transport;
   private final InetSocketAddress requested;
@@ -82,7 +89,37 @@ public final class DnsListener implements AutoCloseable {
       if (transport.isEpoll()) {
         udp.option(UnixChannelOption.SO_REUSEPORT, true);
       }
-      channels.add(udp.bind(udpAddr).sync().channel());
+      Channel ch = udp.bind(udpAddr).sync().channel();
+      forceReceiveBuffer(ch);
+      channels.add(ch);
+    }
+  }
+
+  /**
+   * SO_RCVBUF is capped by {@code net.core.rmem_max} (208 KiB on most distributions: about 200 small
+   * queries); with CAP_NET_ADMIN, SO_RCVBUFFORCE sets the asked size regardless, so a burst or a pause
+   * (a cold JIT, a GC) queues in the kernel instead of being dropped. Reports the size once.
+   */
+  private void forceReceiveBuffer(Channel ch) {
+    boolean forced = false;
+    if (transport.isEpoll()) {
+      try {
+        forced = ch.config().setOption(SO_RCVBUFFORCE, options.udpReceiveBuffer());
+      } catch (ChannelException notPermitted) {
+        forced = false; // no CAP_NET_ADMIN: SO_RCVBUF as set, capped
+      }
+    }
+    if (BUFFER_REPORTED.compareAndSet(false, true)) {
+      int kib = ch.config().getOption(ChannelOption.SO_RCVBUF) / 2 / 1024; // Linux reports twice the size
+      if (forced || kib >= options.udpReceiveBuffer() / 1024) {
+        log.info("UDP receive buffer {} KiB per socket", kib);
+      } else {
+        log.warn(
+            "UDP receive buffer {} KiB per socket, not {} KiB: net.core.rmem_max caps it and SO_RCVBUFFORCE"
+                + " needs CAP_NET_ADMIN; queries beyond it in a burst are dropped by the kernel",
+            kib,
+            options.udpReceiveBuffer() / 1024);
+      }
     }
   }
 

@@ -79,6 +79,7 @@ class DaemonSetOnANodeTest {
     List<String> args = new ArrayList<>(c.getArgs());
     args.set(args.indexOf("-conf") + 1, dir.resolve("etc/Corefile").toString());
     args.set(args.indexOf("-pidfile") + 1, pidfile.toString());
+    args.set(args.indexOf("-handoff") + 1, dir.resolve("handoff.sock").toString());
     args.addAll(List.of("-basecorefile", base.toString(), "-kubednscm", kubeDnsDir.toString()));
     Flags flags = Flags.parse(args.toArray(String[]::new));
 
@@ -196,7 +197,7 @@ class DaemonSetOnANodeTest {
             .as("the pod's queries to %s bypass conntrack", s)
             .isBlank();
       }
-      String metrics = http(node, Install.LOCAL_DNS, ManifestTest.port(c, "metrics").getContainerPort(), "/metrics");
+      String metrics = http(node, Install.LOCAL_DNS, ManifestTest.METRICS_PORT, "/metrics");
       assertThat(metrics).startsWith("HTTP/1.1 200");
       assertThat(metrics).contains("coredns_dns_requests_total").contains("coredns_build_info");
 

@@ -36,9 +36,16 @@ class DockerfileTest {
     assertThat(instruction("FROM")).matches("eclipse-temurin:17-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
   }
 
+  private String run(String containing) {
+    List<String> found =
+        instructions().stream().filter(l -> l.startsWith("RUN ") && l.contains(containing)).toList();
+    assertThat(found).as("RUN with " + containing).hasSize(1);
+    return found.get(0).substring(4).trim();
+  }
+
   @Test
   void installsIptablesNftablesAndIproute2() {
-    String run = instruction("RUN");
+    String run = run("apt-get");
     Matcher m = Pattern.compile("apt-get install ([^&]*)").matcher(run);
     assertThat(m.find()).as("an apt-get install").isTrue();
     assertThat(m.group(1).split("\\s+")).contains("iptables", "nftables", "iproute2", "--no-install-recommends");
@@ -48,10 +55,9 @@ class DockerfileTest {
   @Test
   void copiesTheShadedJarAndRunsItWithAnExecFormEntryPoint() {
     String[] copy = instruction("COPY").split("\\s+");
-    assertThat(copy).hasSize(2);
-    assertThat(copy[0]).isEqualTo("deploy/target/nodecache.jar");
+    assertThat(copy).containsExactly("deploy/target/nodecache.jar", "deploy/cds-archive.sh", "/opt/nodecache/");
     assertThat(Install.read("deploy/pom.xml")).contains("<finalName>nodecache</finalName>");
-    assertThat(instruction("ENTRYPOINT")).isEqualTo("[\"java\", \"-jar\", \"" + copy[1] + "\"]");
+    assertThat(instruction("ENTRYPOINT")).isEqualTo("[\"java\", \"-jar\", \"/opt/nodecache/nodecache.jar\"]");
     assertThat(instructions()).noneMatch(l -> l.startsWith("USER ")); // NET_ADMIN only reaches root
   }
 
@@ -59,7 +65,17 @@ class DockerfileTest {
   void buildContextIsOnlyTheJar() {
     List<String> ignore =
         Install.read("deploy/Dockerfile.dockerignore").lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
-    assertThat(ignore).containsExactly("*", "!deploy/target/nodecache.jar");
+    assertThat(ignore).containsExactly("*", "!deploy/target/nodecache.jar", "!deploy/cds-archive.sh");
+  }
+
+  @Test
+  void buildsTheClassDataSharingArchiveTheDaemonSetNames() {
+    String[] cds = run("cds-archive.sh").split("\\s+");
+    assertThat(cds[0]).isEqualTo("sh");
+    assertThat(cds[1]).isEqualTo("/opt/nodecache/cds-archive.sh");
+    assertThat(cds[2]).isEqualTo("/opt/nodecache/nodecache.jar");
+    assertThat(Install.read("deploy/kubernetes/nodecache.yaml")).contains("-XX:SharedArchiveFile=" + cds[3] + "\n");
+    assertThat(Install.read("deploy/cds-archive.sh")).startsWith("#!/bin/sh"); // the image has no bash
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -132,13 +131,41 @@ class ManifestTest {
     assertThat(podLabels).containsAllEntriesOf(metrics.getSpec().getSelector());
     assertThat(podLabels).containsAllEntriesOf(ds.getSpec().getSelector().getMatchLabels());
     assertThat(metrics.getSpec().getPorts()).singleElement().satisfies(p -> {
-      assertThat(p.getPort()).isEqualTo(port(container(objects), "metrics").getContainerPort());
+      assertThat(p.getPort()).isEqualTo(METRICS_PORT);
+      assertThat(p.getTargetPort().getIntVal()).isEqualTo(METRICS_PORT);
       assertThat(p.getProtocol()).isEqualTo("TCP");
     });
     assertThat(ds.getSpec().getTemplate().getMetadata().getAnnotations())
         .containsEntry("prometheus.io/scrape", "true")
-        .containsEntry("prometheus.io/port", String.valueOf(port(container(objects), "metrics").getContainerPort()));
+        .containsEntry("prometheus.io/port", String.valueOf(METRICS_PORT));
+    assertThat(Install.corefile(objects)).contains("prometheus :" + METRICS_PORT);
     assertThat(metrics.getMetadata().getAnnotations()).as("no second annotation-based scrape").isNullOrEmpty();
+  }
+
+  @Test
+  void upgradesHandTheSocketsOverFromTheOldPodToTheNewOne() throws Exception {
+    List<HasMetadata> objects = load(Install.Mode.IPTABLES);
+    DaemonSet ds = Install.one(objects, DaemonSet.class);
+    var rolling = ds.getSpec().getUpdateStrategy().getRollingUpdate();
+    assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
+    assertThat(rolling.getMaxSurge().getIntVal()).as("the new pod starts beside the old one").isEqualTo(1);
+    assertThat(rolling.getMaxUnavailable().getIntVal()).as("the old pod serves until the new one is ready").isZero();
+
+    Container c = container(objects);
+    assertThat(c.getPorts()).as("a hostPort would keep the surge pod off the node").isNullOrEmpty();
+    Flags flags = Flags.parse(c.getArgs().toArray(String[]::new));
+    assertThat(flags.handoff()).isEqualTo("/run/nodecache/handoff.sock");
+    var mount =
+        c.getVolumeMounts().stream()
+            .filter(m -> flags.handoff().startsWith(m.getMountPath() + "/"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("no volume holds " + flags.handoff()));
+    var volume =
+        pod(objects).getVolumes().stream().filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+    assertThat(volume.getHostPath()).as("both pods of a node see the socket").isNotNull();
+    assertThat(volume.getHostPath().getPath()).isEqualTo(mount.getMountPath());
+    assertThat(volume.getHostPath().getType()).isEqualTo("DirectoryOrCreate");
+    assertThat(mount.getReadOnly()).isNotEqualTo(Boolean.TRUE);
   }
 
   @Test
@@ -156,14 +183,8 @@ class ManifestTest {
             tuple("CriticalAddonsOnly", "Exists", null),
             tuple(null, "Exists", "NoExecute"),
             tuple(null, "Exists", "NoSchedule"));
-    assertThat(ds.getSpec().getUpdateStrategy().getType()).isEqualTo("RollingUpdate");
-    assertThat(ds.getSpec().getUpdateStrategy().getRollingUpdate().getMaxUnavailable().getStrVal()).isEqualTo("10%");
-
     Container c = container(objects);
     assertThat(c.getImage()).isEqualTo(Install.IMAGE);
-    assertThat(c.getPorts())
-        .extracting(ContainerPort::getProtocol, ContainerPort::getContainerPort)
-        .contains(tuple("UDP", 53), tuple("TCP", 53));
     var caps = c.getSecurityContext().getCapabilities();
     assertThat(caps.getAdd()).contains("NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE");
     assertThat(caps.getDrop()).containsExactly("ALL");
@@ -305,9 +326,8 @@ class ManifestTest {
     return c.getEnv().stream().filter(e -> e.getName().equals(name)).map(EnvVar::getValue).findFirst().orElseThrow();
   }
 
-  static ContainerPort port(Container c, String name) {
-    return c.getPorts().stream().filter(p -> name.equals(p.getName())).findFirst().orElseThrow();
-  }
+  static final int METRICS_PORT = 9253;
+
 
   private static Service service(List<HasMetadata> objects, String name) {
     return objects.stream()

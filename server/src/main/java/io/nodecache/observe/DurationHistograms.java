@@ -6,7 +6,6 @@ import io.prometheus.metrics.model.snapshots.ClassicHistogramBuckets;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -115,18 +114,5 @@ public final class DurationHistograms implements MultiCollector {
       }
       return c;
     }
-
-    public long count() {
-      long n = 0;
-      for (LongAdder b : buckets) {
-        n += b.sum();
-      }
-      return n;
-    }
-  }
-
-  /** For tests: the label sets recorded so far. */
-  List<List<String>> labelSets() {
-    return new ArrayList<>(histograms.keySet());
   }
 }

@@ -96,7 +96,8 @@ class ForwardUdpTest {
     }
     assertThat(up.udpSourcePorts()).hasSize(n);
     assertThat(new java.util.HashSet<>(up.udpSourcePorts())).as("a new random port every %d queries", UdpClient.MAX_USES).hasSize(3);
-    assertThat(up.received()).extracting(m -> m.getHeader().getID()).doesNotContain(7);
+    // Not the client's ID: a random 16-bit ID may still be 7 once by chance (n / 65,536), never often.
+    assertThat(up.received()).extracting(m -> m.getHeader().getID()).filteredOn(id -> id == 7).hasSizeLessThanOrEqualTo(1);
     assertThat(new java.util.HashSet<>(up.received().stream().map(m -> m.getHeader().getID()).toList()).size())
         .as("IDs drawn at random").isGreaterThan(n - 10);
   }

@@ -47,6 +47,7 @@ final class TcpPool {
     this.bootstrap =
         new Bootstrap()
             .group(transport.group())
+            .option(ChannelOption.ALLOCATOR, transport.allocator())
             .channel(transport.socketChannel())
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, connectTimeoutMillis));

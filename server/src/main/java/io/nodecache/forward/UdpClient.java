@@ -64,6 +64,7 @@ final class UdpClient {
     this.bootstrap =
         new Bootstrap()
             .group(transport.group())
+            .option(ChannelOption.ALLOCATOR, transport.allocator())
             .channel(transport.datagramChannel())
             // Room for any answer: the query's EDNS size may be up to 64 KiB.
             .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(65535));

@@ -1,5 +1,7 @@
 package io.nodecache.listen;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -27,12 +29,28 @@ public final class Transport implements AutoCloseable {
   private final boolean epoll;
   private final EventLoopGroup group;
   private final int threads;
+  private final ByteBufAllocator allocator;
 
   private Transport(boolean epoll, int threads) {
     this.epoll = epoll;
     this.threads = threads;
     IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
     this.group = new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("dns", true), factory);
+    this.allocator = pooled(threads);
+  }
+
+  /**
+   * One pooled direct allocator for every channel of this transport. Netty 4.2's default (adaptive)
+   * allocator does not pool the listener's recvmmsg buffer (32 x 4 KiB): it allocated and zeroed a
+   * fresh one for every read, about 7 % of a core at 120k qps. Direct arenas only (nothing here uses
+   * heap buffers), one per event loop up to 4, 1 MiB chunks (Netty's default is 4 MiB, and a second
+   * allocator beside the default one cost 5-10 MiB of RSS in the 100,000-name fill).
+   */
+  private static ByteBufAllocator pooled(int threads) {
+    int arenas = Math.max(1, Math.min(threads, 4));
+    int pageSize = 8192;
+    int maxOrder = 7; // chunk = pageSize << maxOrder = 1 MiB
+    return new PooledByteBufAllocator(true, 0, arenas, pageSize, maxOrder, 256, 64, false, 0);
   }
 
   /**
@@ -54,6 +72,11 @@ public final class Transport implements AutoCloseable {
 
   public EventLoopGroup group() {
     return group;
+  }
+
+  /** The buffer allocator every bootstrap on this transport sets as {@code ChannelOption.ALLOCATOR}. */
+  public ByteBufAllocator allocator() {
+    return allocator;
   }
 
   public Class<? extends DatagramChannel> datagramChannel() {

@@ -59,6 +59,7 @@ public final class HttpEndpoints implements AutoCloseable {
               .group(transport.group())
               .channel(transport.serverChannel())
               .option(ChannelOption.SO_REUSEADDR, true)
+              .childOption(ChannelOption.ALLOCATOR, transport.allocator())
               .childHandler(
                   new ChannelInitializer<>() {
                     @Override

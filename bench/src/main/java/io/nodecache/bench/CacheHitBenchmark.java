@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.cache.Cache;
 import io.nodecache.cache.CachePluginFactory;
 import io.nodecache.chain.DnsRequest;
@@ -60,9 +59,8 @@ import org.xbill.DNS.Type;
 @Fork(1)
 public class CacheHitBenchmark {
 
-  private static final int SAMPLES = 1 << 20;
-  private static final ByteBufAllocator QUERY_ALLOC = new UnpooledByteBufAllocator(true, true);
-  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
+  private static final int SAMPLES = BenchSupport.SAMPLES;
+  private static final InetSocketAddress CLIENT = BenchSupport.CLIENT;
 
   @Param("100000")
   int names;
@@ -101,10 +99,7 @@ public class CacheHitBenchmark {
       cache.handle(new DnsRequest(q, CLIENT, CLIENT, Protocol.UDP, ".", "dns://:53"), upstream)
           .toCompletableFuture()
           .get();
-      byte[] wire = q.toWire();
-      // direct, as read from a socket; not sampled by the leak detector, or the hot names that happen
-      // to be sampled would measure its wrapper
-      queries[i] = QUERY_ALLOC.directBuffer(wire.length).writeBytes(wire);
+      queries[i] = BenchSupport.queryBuffer(q.toWire());
     }
     order = zipf(names, exponent, SAMPLES, new SplittableRandom(42));
     // every prepared name must hit, or the benchmark would measure misses
@@ -144,13 +139,7 @@ public class CacheHitBenchmark {
   }
 
   private int hit(ByteBuf query) {
-    if (!fastQuery.parse(query, true, alloc) || cache.fast(fastQuery) != FastPath.Result.ANSWERED) {
-      return 0;
-    }
-    ByteBuf out = fastQuery.takeReply();
-    int n = out.readableBytes();
-    out.release();
-    return n;
+    return BenchSupport.fastAnswer(fastQuery, query, cache, alloc);
   }
 
   private static Message query(int i) throws Exception {

@@ -4,7 +4,6 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -65,10 +64,9 @@ import org.xbill.DNS.Type;
 @Fork(1)
 public class ClusterViewBenchmark {
 
-  private static final int SAMPLES = 1 << 20;
+  private static final int SAMPLES = BenchSupport.SAMPLES;
   private static final int NAMESPACES = 100;
-  private static final ByteBufAllocator QUERY_ALLOC = new UnpooledByteBufAllocator(true, true);
-  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
+  private static final InetSocketAddress CLIENT = BenchSupport.CLIENT;
 
   @Param("10000")
   int services;
@@ -110,8 +108,7 @@ public class ClusterViewBenchmark {
       Message q = Message.newQuery(Record.newRecord(name(i), Type.A, DClass.IN));
       q.getHeader().setID(i & 0xffff);
       decoded[i] = q;
-      byte[] wire = q.toWire();
-      queries[i] = QUERY_ALLOC.directBuffer(wire.length).writeBytes(wire);
+      queries[i] = BenchSupport.queryBuffer(q.toWire());
       Message a = decoded(i); // the first answer fills the memo the fast path reads
       if (a.getRcode() != Rcode.NOERROR || a.getSection(org.xbill.DNS.Section.ANSWER).isEmpty()) {
         throw new IllegalStateException("no answer for " + name(i) + ": " + a);
@@ -156,13 +153,7 @@ public class ClusterViewBenchmark {
   }
 
   private int fast(ByteBuf query) {
-    if (!fastQuery.parse(query, true, alloc) || fastPath.fast(fastQuery) != FastPath.Result.ANSWERED) {
-      return 0;
-    }
-    ByteBuf out = fastQuery.takeReply();
-    int len = out.readableBytes();
-    out.release();
-    return len;
+    return BenchSupport.fastAnswer(fastQuery, query, fastPath, alloc);
   }
 
   private static Name name(int i) throws Exception {

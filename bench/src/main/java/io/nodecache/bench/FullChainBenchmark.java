@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.cache.CachePluginFactory;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.DnsRequest;
@@ -70,9 +69,8 @@ import org.xbill.DNS.Type;
 @Fork(1)
 public class FullChainBenchmark {
 
-  private static final int SAMPLES = 1 << 20;
-  private static final ByteBufAllocator QUERY_ALLOC = new UnpooledByteBufAllocator(true, true);
-  private static final InetSocketAddress CLIENT = new InetSocketAddress("127.0.0.1", 40000);
+  private static final int SAMPLES = BenchSupport.SAMPLES;
+  private static final InetSocketAddress CLIENT = BenchSupport.CLIENT;
   private static final String SERVER = "dns://:53";
   /** Offset of the serial's first digit in the miss query: the header, the label length, 'm'. */
   private static final int MISS_DIGITS = 12 + 1 + 1;
@@ -116,8 +114,7 @@ public class FullChainBenchmark {
     processor = new QueryProcessor(router, SERVER, meters);
     hits = new ByteBuf[names];
     for (int i = 0; i < names; i++) {
-      byte[] wire = query(Name.fromString("host-" + i + ".svc" + (i % 97) + ".example.com."), i).toWire();
-      hits[i] = QUERY_ALLOC.directBuffer(wire.length).writeBytes(wire);
+      hits[i] = BenchSupport.queryBuffer(query(Name.fromString("host-" + i + ".svc" + (i % 97) + ".example.com."), i).toWire());
       processor.process(hits[i], CLIENT, CLIENT, Protocol.UDP, alloc, responder); // the miss that caches it
     }
     for (int i = 0; i < names; i++) {
@@ -129,7 +126,7 @@ public class FullChainBenchmark {
     }
     order = CacheHitBenchmark.zipf(names, 1.0, SAMPLES, new SplittableRandom(42));
     byte[] template = query(Name.fromString("m0000000.miss.example.com."), 0).toWire();
-    missQuery = QUERY_ALLOC.directBuffer(template.length).writeBytes(template);
+    missQuery = BenchSupport.queryBuffer(template);
   }
 
   @TearDown(Level.Trial)

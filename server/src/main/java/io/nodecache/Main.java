@@ -1,5 +1,9 @@
 package io.nodecache;
 
+import io.nodecache.server.ConfigSource;
+import io.nodecache.server.NodeCache;
+import io.nodecache.server.Reloader;
+import io.nodecache.server.Signals;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -7,8 +11,9 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
 import io.nodecache.listen.ListenerOptions;
-import io.nodecache.listen.handoff.Handoff;
+import io.nodecache.handoff.Handoff;
 import io.nodecache.node.NodeNetworking;
+import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -29,8 +34,6 @@ import org.slf4j.LoggerFactory;
  * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
  */
 public final class Main {
-
-  static final String VERSION = "0.1.0";
 
   private Main() {}
 
@@ -64,7 +67,7 @@ public final class Main {
       return 0;
     }
     if (flags.version()) {
-      System.out.println("nodecache " + VERSION);
+      System.out.println("nodecache " + BuildInfo.VERSION);
       return 0;
     }
     Map<String, String> env = System.getenv();
@@ -165,11 +168,11 @@ public final class Main {
     if (address.isBlank()) {
       return;
     }
-    io.nodecache.observe.HttpEndpoints endpoint = new io.nodecache.observe.HttpEndpoints(server.transport());
+    io.nodecache.http.HttpEndpoints endpoint = new io.nodecache.http.HttpEndpoints(server.transport());
     endpoint.route(
         address,
         "/metrics",
-        () -> new io.nodecache.observe.HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", server.meters().scrape()));
+        () -> new io.nodecache.http.HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", server.meters().scrape()));
     try {
       endpoint.bind();
     } catch (Exception e) {

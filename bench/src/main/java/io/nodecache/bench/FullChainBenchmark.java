@@ -18,7 +18,7 @@ import io.nodecache.config.CorefileParser;
 import io.nodecache.config.ServerBlock;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
-import io.nodecache.observe.DnsMetrics;
+import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.wire.Responses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

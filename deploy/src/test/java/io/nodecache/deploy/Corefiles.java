@@ -3,7 +3,7 @@ package io.nodecache.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.chain.ChainOrder;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;

@@ -101,7 +101,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
         int n = snapshot.load(fromFile, slimmer);
         publish(ClusterView.build(fromFile, config, epochSeconds.getAsLong()));
         log.info("kubernetes: {} objects loaded from snapshot {}", n, snapshot.path());
-        io.nodecache.observe.HeapCompaction.afterBulkLoad("the snapshot");
+        io.nodecache.k8s.HeapCompaction.afterBulkLoad("the snapshot");
       } catch (java.io.IOException e) {
         if (!config.hasApi()) {
           throw e;
@@ -123,7 +123,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     scheduler.execute(
         () -> {
           rebuild();
-          io.nodecache.observe.HeapCompaction.afterBulkLoad("the initial lists");
+          io.nodecache.k8s.HeapCompaction.afterBulkLoad("the initial lists");
         });
   }
 

@@ -2,7 +2,7 @@ package io.nodecache.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.time.Duration;

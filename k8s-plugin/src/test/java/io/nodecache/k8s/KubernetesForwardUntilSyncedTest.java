@@ -3,7 +3,7 @@ package io.nodecache.k8s;
 import static io.nodecache.k8s.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import io.nodecache.testing.TestUpstream;

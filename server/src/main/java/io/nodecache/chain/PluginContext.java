@@ -3,7 +3,7 @@ package io.nodecache.chain;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nodecache.config.ServerBlock;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
 

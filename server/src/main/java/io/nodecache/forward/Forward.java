@@ -6,7 +6,7 @@ import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -10,7 +10,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;

@@ -1,7 +1,7 @@
 package io.nodecache.forward;
 
 import com.github.benmanes.caffeine.cache.Ticker;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;

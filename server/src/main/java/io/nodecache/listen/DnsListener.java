@@ -1,5 +1,6 @@
 package io.nodecache.listen;
 
+import io.nodecache.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,7 +1,7 @@
 package io.nodecache.listen;
 
 import io.nodecache.chain.Chain;
-import io.nodecache.observe.DnsMetrics;
+import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.wire.FastQuery;
 import java.util.ArrayList;
 import java.util.Comparator;

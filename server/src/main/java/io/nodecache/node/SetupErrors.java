@@ -2,7 +2,7 @@ package io.nodecache.node;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.nodecache.observe.ServerMetrics;
+import io.nodecache.metrics.ServerMetrics;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package io.nodecache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;

@@ -12,7 +12,7 @@ import io.nodecache.config.Corefile;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
-import io.nodecache.listen.Transport;
+import io.nodecache.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;

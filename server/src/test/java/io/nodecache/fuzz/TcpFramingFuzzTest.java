@@ -13,7 +13,7 @@ import io.nodecache.listen.ListenerOptions;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
 import io.nodecache.listen.PipelineConfigurator;
-import io.nodecache.observe.DnsMetrics;
+import io.nodecache.metrics.DnsMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -11,7 +11,7 @@ import io.nodecache.chain.Chain;
 import io.nodecache.chain.Protocol;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
-import io.nodecache.observe.DnsMetrics;
+import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;

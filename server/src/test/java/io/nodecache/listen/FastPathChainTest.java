@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.chain.Chain;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netty.channel.epoll.Epoll;
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import java.io.IOException;

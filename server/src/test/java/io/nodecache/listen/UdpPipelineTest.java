@@ -10,7 +10,7 @@ import io.netty.channel.socket.DatagramPacket;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
-import io.nodecache.observe.DnsMetrics;
+import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.wire.PreparedAnswer;
 import io.nodecache.wire.Responses;

@@ -1,6 +1,6 @@
 package io.nodecache.testing;
 
-import io.nodecache.NodeCache;
+import io.nodecache.server.NodeCache;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;

@@ -1,0 +1,146 @@
+package io.nodecache.handoff;
+
+import io.nodecache.server.NodeCache;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Zero-loss restart (flag {@code -handoff PATH}): before binding, take the running instance's DNS
+ * sockets over the unix socket at PATH; once serving, tell it to stop reading them, then offer our
+ * sockets to the next instance at the same PATH. The kernel sockets never close, so no queued datagram
+ * or pending connection is lost. Needs epoll; with NIO it logs and does nothing.
+ */
+public final class Handoff implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Handoff.class);
+
+  private final Path path;
+  private final NodeCache server;
+  private final Duration timeout;
+  private Optional<HandoffClient.Received> received = Optional.empty();
+  private Optional<HandoffClient.Received> previous = Optional.empty();
+  private volatile HandoffServer offer;
+
+  public Handoff(Path path, NodeCache server, Duration timeout) {
+    this.path = path;
+    this.server = server;
+    this.timeout = timeout;
+  }
+
+  private boolean usable() {
+    if (!server.transport().isEpoll()) {
+      log.warn("-handoff needs the native epoll transport; starting without hand-off");
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Before {@link NodeCache#start()}: receives the running instance's sockets, if one answers at the
+   * path, and gives them to the server to adopt.
+   *
+   * @return whether sockets were received
+   */
+  public boolean takeOver() {
+    if (!usable()) {
+      return false;
+    }
+    received = HandoffClient.receive(path, server.transport().group(), timeout);
+    received.ifPresent(
+        r -> {
+          server.adopt(r.sockets());
+          int n = CacheTransfer.restore(server, r.cache(timeout));
+          log.info("hand-off: took {} cache entries from the running instance", n);
+        });
+    if (received.isEmpty()) {
+      try {
+        int n = CacheTransfer.load(server, cacheFile());
+        if (n > 0) {
+          log.info("hand-off: took {} cache entries from {}", n, cacheFile());
+        }
+      } catch (IOException | RuntimeException e) {
+        log.warn("hand-off: cannot read {}: {}", cacheFile(), e.toString());
+      }
+    }
+    return received.isPresent();
+  }
+
+  /**
+   * After {@link NodeCache#start()}: tells the old instance we serve its sockets (it stops reading
+   * them), then offers ours at the path.
+   */
+  public void started() throws Exception {
+    if (!usable()) {
+      return;
+    }
+    received.ifPresent(r -> r.confirm(timeout));
+    previous = received;
+    received = Optional.empty();
+    offer();
+  }
+
+  private synchronized void offer() throws Exception {
+    offer =
+        new HandoffServer(
+            path,
+            server.transport().group(),
+            server::listenerSockets,
+            server::handedOver,
+            this::resume,
+            () -> CacheTransfer.encode(server));
+    offer.start();
+    log.info("hand-off: offering our DNS sockets to the next instance at {}", path);
+  }
+
+  /** The instance that took over went away while we run: serve again and offer again. */
+  private void resume() {
+    if (!server.resume()) {
+      return;
+    }
+    log.warn("hand-off: the instance that took our DNS sockets went away; serving them again");
+    try {
+      offer();
+    } catch (Exception e) {
+      log.warn("hand-off: cannot listen on {} again: {}", path, e.toString());
+    }
+  }
+
+  /** The start failed after sockets were received: the old instance keeps serving. */
+  public void abandon() {
+    received.ifPresent(HandoffClient.Received::abandon);
+    received = Optional.empty();
+  }
+
+  /** Whether a newer instance took our sockets over (it owns the node's addresses and rules now). */
+  public boolean handedOver() {
+    return offer != null && offer.takenOver();
+  }
+
+  /** Where the cache goes on a stop without hand-off: next to the socket, {@code PATH.cache}. */
+  Path cacheFile() {
+    return path.resolveSibling(path.getFileName() + ".cache");
+  }
+
+  /**
+   * Stops offering the sockets (a hand-off already confirmed stays valid). Unless a newer instance
+   * took over (it has our cache), writes the cache to {@link #cacheFile()} for the next start.
+   */
+  @Override
+  public synchronized void close() {
+    if (offer != null) {
+      offer.close();
+    }
+    if (usable() && !server.isHandedOver()) {
+      try {
+        CacheTransfer.save(server, cacheFile());
+      } catch (IOException | RuntimeException e) {
+        log.warn("hand-off: cannot write {}: {}", cacheFile(), e.toString());
+      }
+    }
+    previous.ifPresent(HandoffClient.Received::abandon);
+  }
+}

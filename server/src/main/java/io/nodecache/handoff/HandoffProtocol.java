@@ -1,0 +1,131 @@
+package io.nodecache.handoff;
+
+import io.nodecache.listen.DnsListener;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The text half of the hand-off: the old instance names its listeners and how many descriptors each
+ * has, in the order the descriptors follow over SCM_RIGHTS (the TCP listener, then the UDP sockets).
+ *
+ * <pre>
+ * nodecache-handoff 1
+ * listener REQUESTED-IP REQUESTED-PORT BOUND-IP BOUND-PORT UDP-SOCKETS
+ * end DESCRIPTORS
+ * </pre>
+ *
+ * The new instance answers {@code send} (then receives the descriptors) and {@code taken} once it
+ * serves them; the old one answers {@code bye} when it has stopped reading.
+ */
+final class HandoffProtocol {
+
+  static final String HELLO = "nodecache-handoff 1";
+  static final String SEND = "send";
+  static final String TAKEN = "taken";
+  static final String BYE = "bye";
+
+  private HandoffProtocol() {}
+
+  /** One listener's layout as announced. */
+  record Layout(InetSocketAddress requested, InetSocketAddress bound, int udpSockets) {}
+
+  static String describe(Map<InetSocketAddress, DnsListener.Sockets> sockets) {
+    StringBuilder sb = new StringBuilder(HELLO).append('\n');
+    int fds = 0;
+    for (var e : sockets.entrySet()) {
+      InetSocketAddress r = e.getKey();
+      InetSocketAddress b = e.getValue().bound();
+      sb.append("listener ")
+          .append(r.getAddress().getHostAddress()).append(' ').append(r.getPort()).append(' ')
+          .append(b.getAddress().getHostAddress()).append(' ').append(b.getPort()).append(' ')
+          .append(e.getValue().udp().size()).append('\n');
+      fds += 1 + e.getValue().udp().size();
+    }
+    return sb.append("end ").append(fds).append('\n').toString();
+  }
+
+  /** The descriptors in the order {@link #describe} announces them. */
+  static List<Integer> order(Map<InetSocketAddress, DnsListener.Sockets> sockets) {
+    List<Integer> out = new ArrayList<>();
+    for (DnsListener.Sockets s : sockets.values()) {
+      out.add(s.tcp());
+      out.addAll(s.udp());
+    }
+    return out;
+  }
+
+  /** Reads the announcement line by line. */
+  static final class Parser {
+    private final List<Layout> layouts = new ArrayList<>();
+    private boolean hello;
+    private int expected = -1;
+
+    /**
+     * @return true once the {@code end} line was read
+     * @throws IllegalArgumentException on anything but the expected lines
+     */
+    boolean line(String line) {
+      String[] f = line.trim().split(" ");
+      if (!hello) {
+        if (!line.trim().equals(HELLO)) {
+          throw new IllegalArgumentException("not a nodecache hand-off: '" + line + "'");
+        }
+        hello = true;
+        return false;
+      }
+      try {
+        if (f[0].equals("listener") && f.length == 6) {
+          layouts.add(
+              new Layout(
+                  new InetSocketAddress(ip(f[1]), Integer.parseInt(f[2])),
+                  new InetSocketAddress(ip(f[3]), Integer.parseInt(f[4])),
+                  Integer.parseInt(f[5])));
+          return false;
+        }
+        if (f[0].equals("end") && f.length == 2) {
+          expected = Integer.parseInt(f[1]);
+          if (expected != layouts.stream().mapToInt(l -> 1 + l.udpSockets()).sum()) {
+            throw new IllegalArgumentException("descriptor count does not match the listeners: '" + line + "'");
+          }
+          return true;
+        }
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("bad hand-off line: '" + line + "'");
+      }
+      throw new IllegalArgumentException("bad hand-off line: '" + line + "'");
+    }
+
+    int expected() {
+      return expected;
+    }
+
+    /** Pairs the announced listeners with the received descriptors, keyed by Corefile address. */
+    Map<InetSocketAddress, DnsListener.Sockets> assign(List<Integer> fds) {
+      Map<InetSocketAddress, DnsListener.Sockets> out = new LinkedHashMap<>();
+      int i = 0;
+      for (Layout l : layouts) {
+        int tcp = fds.get(i++);
+        List<Integer> udp = new ArrayList<>(fds.subList(i, i + l.udpSockets()));
+        i += l.udpSockets();
+        out.put(l.requested(), new DnsListener.Sockets(l.bound(), tcp, udp));
+      }
+      return out;
+    }
+
+    private static InetAddress ip(String s) {
+      if (!s.matches("[0-9.]+|[0-9a-fA-F.]*:[0-9a-fA-F:.]*(%[\\w.-]+)?")) { // literals only: never a lookup
+        throw new IllegalArgumentException("not an IP address: '" + s + "'");
+      }
+      try {
+        return InetAddress.getByName(s);
+      } catch (UnknownHostException e) {
+        throw new IllegalArgumentException("not an IP address: '" + s + "'");
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.nodecache.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+
+/**
+ * Process-wide meters: {@code coredns_build_info}, {@code coredns_panics_total},
+ * {@code coredns_plugin_enabled}, node-cache's pre-zeroed {@code coredns_nodecache_setup_errors_total},
+ * and the JVM's own (memory, GC, threads, CPU, uptime).
+ */
+public final class ServerMetrics implements AutoCloseable {
+
+  /** node-cache's setup error types, pre-zeroed so that dashboards and alerts see them from the start. */
+  public static final String[] SETUP_ERRORS = {
+    "iptables", "iptables_lock", "interface_add", "interface_check", "configmap", "nftables"
+  };
+
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+
+  public ServerMetrics(MeterRegistry registry, String version) {
+    Gauge.builder("coredns.build.info", () -> 1)
+        .description("A metric with a constant '1' value labeled by version, revision, and goversion from which CoreDNS was built.")
+        .tags("version", version, "revision", "", "goversion", "java" + Runtime.version().feature())
+        .register(registry);
+    Counter.builder("coredns.panics").description("A metrics that counts the number of panics.").register(registry);
+    for (String type : SETUP_ERRORS) {
+      setupError(registry, type);
+    }
+    new JvmMemoryMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  /** The counter of one node-cache setup error type. */
+  public static Counter setupError(MeterRegistry registry, String type) {
+    return Counter.builder("coredns.nodecache.setup.errors")
+        .description("The number of errors during periodic network setup for node-cache")
+        .tag("errortype", type)
+        .register(registry);
+  }
+
+  /** {@code coredns_plugin_enabled{server,zone,view,name} 1} for a handler of a block. */
+  public static void pluginEnabled(MeterRegistry registry, String server, String zone, String name) {
+    Gauge.builder("coredns.plugin.enabled", () -> 1)
+        .description("A metric that indicates whether a plugin is enabled on per server and zone basis.")
+        .tags("server", server, "zone", zone, "view", "", "name", name)
+        .register(registry);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+  }
+}

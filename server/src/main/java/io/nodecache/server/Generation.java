@@ -1,0 +1,131 @@
+package io.nodecache.server;
+
+import io.nodecache.chain.Chain;
+import io.nodecache.chain.ChainOrder;
+import io.nodecache.chain.Handler;
+import io.nodecache.chain.LocalZones;
+import io.nodecache.chain.PluginContext;
+import io.nodecache.chain.PluginFactory;
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Corefile;
+import io.nodecache.config.Directive;
+import io.nodecache.config.ServerBlock;
+import io.nodecache.listen.Router;
+import io.nodecache.transport.Transport;
+import io.nodecache.metrics.DnsMetrics;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * Everything built from one Corefile: the server-level settings, the chain of each block and the
+ * routes of each listen address. A reload builds a new generation and swaps it in whole.
+ */
+record Generation(
+    Corefile corefile,
+    ServerConfig server,
+    List<Chain> chains,
+    Map<InetSocketAddress, List<Router.Route>> routes) {
+
+  /** Validates every directive and builds every handler; binds nothing, starts nothing. */
+  static Generation build(
+      NodeCache.Setup setup,
+      Corefile corefile,
+      Map<String, PluginFactory> factories,
+      Transport transport,
+      ScheduledExecutorService scheduler)
+      throws ConfigException {
+    ServerConfig server = ServerConfig.of(corefile);
+    List<Chain> chains = new ArrayList<>();
+    Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
+    for (ServerBlock block : corefile.blocks()) {
+      Map<String, Directive> byName = new HashMap<>();
+      for (Directive d : block.directives()) {
+        if (!ChainOrder.known(d.name())) {
+          throw new ConfigException(d.where(), "unknown directive '" + d.name() + "'");
+        }
+        if (ChainOrder.HANDLERS.contains(d.name())) {
+          if (byName.putIfAbsent(d.name(), d) != null) {
+            throw d.error("appears twice in this server block");
+          }
+          if (!factories.containsKey(d.name())) {
+            throw d.error("directive is not available in this build (plugin missing from the classpath)");
+          }
+        }
+      }
+      List<InetSocketAddress> binds = ServerConfig.binds(block);
+      boolean bound = !block.all("bind").isEmpty();
+      String label = serverLabel(bound ? binds.get(0) : null, block.port());
+      PluginContext ctx =
+          new PluginContext(
+              block, label, setup.meters(), setup.ticker(), transport, scheduler, new LocalZones(), setup.env());
+      List<Handler> handlers = new ArrayList<>();
+      try {
+        for (String name : ChainOrder.HANDLERS) {
+          Directive d = byName.get(name);
+          if (d != null) {
+            handlers.add(factories.get(name).create(d, ctx));
+          }
+        }
+      } catch (ConfigException | RuntimeException e) {
+        new Chain(handlers).stop();
+        chains.forEach(Chain::stop);
+        throw e;
+      }
+      Chain chain = new Chain(handlers);
+      chains.add(chain);
+      List<String> names = handlers.stream().map(Handler::name).toList();
+      for (InetSocketAddress addr : binds) {
+        String serverName = serverLabel(bound ? addr : null, block.port());
+        List<Router.Route> list = routes.computeIfAbsent(addr, a -> new ArrayList<>());
+        for (String zone : block.zones()) {
+          for (Router.Route r : list) {
+            if (r.zone().equals(zone)) {
+              chains.forEach(Chain::stop);
+              throw new ConfigException(block.where(), "zone '" + zone + "' is defined twice for " + serverName);
+            }
+          }
+          list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
+          for (String n : names) {
+            io.nodecache.metrics.ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
+          }
+        }
+      }
+    }
+    return new Generation(corefile, server, List.copyOf(chains), routes);
+  }
+
+  /** CoreDNS's {@code server} label: {@code dns://ADDRESS:PORT}, or {@code dns://:PORT} without bind. */
+  static String serverLabel(InetSocketAddress addr, int port) {
+    return "dns://" + (addr == null ? "" : hostOf(addr)) + ":" + port;
+  }
+
+  static String hostOf(InetSocketAddress a) {
+    String h = a.getAddress().getHostAddress();
+    return h.contains(":") ? "[" + h + "]" : h;
+  }
+
+  void start() throws Exception {
+    for (Chain c : chains) {
+      c.start();
+    }
+  }
+
+  void stop() {
+    chains.forEach(Chain::stop);
+  }
+
+  boolean ready() {
+    return chains.stream().allMatch(Chain::ready);
+  }
+
+  List<String> notReady() {
+    List<String> waiting = new ArrayList<>();
+    chains.forEach(c -> waiting.addAll(c.notReady()));
+    return waiting;
+  }
+}

@@ -1,0 +1,116 @@
+package io.nodecache.server;
+
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Corefile;
+import io.nodecache.config.Directive;
+import io.nodecache.config.ServerBlock;
+import io.nodecache.config.Values;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The server-level directives of a Corefile ({@code bind}, {@code health}, {@code ready},
+ * {@code prometheus}, {@code reload}) read into values, with CoreDNS's defaults.
+ *
+ * @param health {@code health} address and lameduck, if any block has it
+ * @param ready {@code ready} address, if any
+ * @param prometheus {@code prometheus} address, if any
+ * @param reload {@code reload} interval and jitter, if any
+ */
+record ServerConfig(
+    Optional<Health> health, Optional<String> ready, Optional<String> prometheus, Optional<Reload> reload) {
+
+  record Health(String address, Duration lameduck) {}
+
+  record Reload(Duration interval, Duration jitter) {}
+
+  static ServerConfig of(Corefile corefile) throws ConfigException {
+    Health health = null;
+    String ready = null;
+    String prometheus = null;
+    Reload reload = null;
+    for (ServerBlock b : corefile.blocks()) {
+      for (Directive d : b.directives()) {
+        switch (d.name()) {
+          case "health" -> {
+            d.expectArgs(0, 1);
+            Duration lameduck = Duration.ZERO;
+            for (Directive o : d.block()) {
+              if (!o.name().equals("lameduck")) {
+                throw d.unknownOption(o, "lameduck");
+              }
+              lameduck = Values.duration(o.expectArgs(1, 1), o.arg(0));
+            }
+            Health h = new Health(address(d, ":8080"), lameduck);
+            if (health != null && !health.address().equals(h.address())) {
+              throw d.error("a second health address " + h.address() + " (already " + health.address() + ")");
+            }
+            health = h;
+          }
+          case "ready" -> {
+            d.expectArgs(0, 1).expectNoBlock();
+            ready = address(d, ":8181");
+          }
+          case "prometheus" -> {
+            d.expectArgs(0, 1).expectNoBlock();
+            prometheus = address(d, ":9253");
+          }
+          case "reload" -> {
+            d.expectArgs(0, 2).expectNoBlock();
+            Duration interval =
+                d.args().isEmpty() ? Duration.ofSeconds(30) : Values.duration(d, d.arg(0), Duration.ofSeconds(2), Duration.ofDays(1));
+            Duration jitter =
+                d.args().size() < 2 ? Duration.ofSeconds(15) : Values.duration(d, d.arg(1), Duration.ofSeconds(1), Duration.ofDays(1));
+            if (jitter.compareTo(interval.dividedBy(2)) > 0) {
+              jitter = interval.dividedBy(2);
+            }
+            reload = new Reload(interval, jitter);
+          }
+          default -> {}
+        }
+      }
+    }
+    return new ServerConfig(
+        Optional.ofNullable(health), Optional.ofNullable(ready), Optional.ofNullable(prometheus), Optional.ofNullable(reload));
+  }
+
+  private static String address(Directive d, String dflt) throws ConfigException {
+    String a = d.args().isEmpty() ? dflt : d.arg(0);
+    if (!a.contains(":")) {
+      throw d.error("'" + a + "' (expected: [HOST]:PORT)");
+    }
+    try {
+      Integer.parseInt(a.substring(a.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      throw d.error("'" + a + "': port is not a number");
+    }
+    return a;
+  }
+
+  /** The addresses a block listens on: its {@code bind} arguments, or the wildcard. */
+  static List<InetSocketAddress> binds(ServerBlock b) throws ConfigException {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (Directive d : b.all("bind")) {
+      d.expectArgs(1, Integer.MAX_VALUE);
+      for (String a : d.args()) {
+        if (!a.matches("[0-9a-fA-F:.]+") || (!a.contains(".") && !a.contains(":"))) {
+          throw d.error("'" + a + "' is not an IP address (interface names are not supported)");
+        }
+        try {
+          out.add(new InetSocketAddress(InetAddress.getByName(a), b.port()));
+        } catch (UnknownHostException e) {
+          throw d.error("'" + a + "' is not an IP address");
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      out.add(new InetSocketAddress(b.port()));
+    }
+    return out;
+  }
+}

@@ -12,7 +12,11 @@ import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
 import io.nodecache.listen.ListenerOptions;
 import io.nodecache.handoff.Handoff;
+import io.nodecache.chain.PluginRegistry;
+import io.nodecache.http.HttpEndpoints;
+import io.nodecache.node.Doctor;
 import io.nodecache.node.NodeNetworking;
+import io.nodecache.server.Setup;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
@@ -21,7 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code java -jar nodecache.jar [flags]}, or {@code doctor [flags]} to check the node
- * ({@link io.nodecache.node.Doctor}). Exit codes: 0 after a graceful stop, 2 for
+ * ({@link Doctor}). Exit codes: 0 after a graceful stop, 2 for
  * a bad flag or Corefile (one line naming the place and the reason), 1 when the server cannot start.
  */
 public final class Main {
@@ -52,7 +56,7 @@ public final class Main {
 
   static int run(String[] args) {
     if (args.length > 0 && args[0].equals("doctor")) {
-      return io.nodecache.node.Doctor.command(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return Doctor.command(Arrays.copyOfRange(args, 1, args.length));
     }
     Logger log = LoggerFactory.getLogger(Main.class);
     Flags flags;
@@ -64,6 +68,10 @@ public final class Main {
     }
     if (flags.help()) {
       System.out.print(Flags.usage());
+      return 0;
+    }
+    if (flags.plugins()) {
+      System.out.print(PluginRegistry.builtin().describe());
       return 0;
     }
     if (flags.version()) {
@@ -81,8 +89,8 @@ public final class Main {
       Corefile corefile = source.parse(text);
       server =
           NodeCache.build(
-              new NodeCache.Setup(
-                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, List.of()));
+              new Setup(
+                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, PluginRegistry.builtin()));
       node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());
@@ -168,11 +176,7 @@ public final class Main {
     if (address.isBlank()) {
       return;
     }
-    io.nodecache.http.HttpEndpoints endpoint = new io.nodecache.http.HttpEndpoints(server.transport());
-    endpoint.route(
-        address,
-        "/metrics",
-        () -> new io.nodecache.http.HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", server.meters().scrape()));
+    HttpEndpoints endpoint = server.metricsEndpoint(address);
     try {
       endpoint.bind();
     } catch (Exception e) {

@@ -17,11 +17,13 @@ import io.nodecache.chain.Protocol;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.ServerBlock;
 import io.nodecache.listen.QueryProcessor;
+import io.nodecache.listen.Responder;
 import io.nodecache.listen.Router;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.wire.Responses;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -54,7 +56,8 @@ import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
- * The whole query path above the socket: query bytes into the listener's {@link QueryProcessor}, the
+ * The whole query path above the socket: query bytes into {@link QueryProcessor#process}, the same
+ * dispatch the UDP and TCP listeners call; the
  * server block's chain ({@code cache} in front of a stub upstream that answers at once, as a forward
  * with a zero-latency upstream would), answer bytes out. {@code hit}: a cached name, answered on the
  * fast path with the per-query metrics; {@code miss}: a name never asked before, so the decoded path
@@ -89,8 +92,8 @@ public class FullChainBenchmark {
   private final ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
   private ByteBuf missQuery;
   private int answered;
-  private final io.nodecache.listen.Responder responder =
-      answer -> {
+  private final Responder responder =
+      (answer, client) -> {
         answered += answer.readableBytes();
         answer.release();
       };
@@ -118,8 +121,9 @@ public class FullChainBenchmark {
       processor.process(hits[i], CLIENT, CLIENT, Protocol.UDP, alloc, responder); // the miss that caches it
     }
     for (int i = 0; i < names; i++) {
-      ByteBuf a = processor.fast(hits[i], CLIENT, Protocol.UDP, alloc);
-      if (a == null) {
+      int before = answered;
+      ByteBuf a = processor.process(hits[i], CLIENT, CLIENT, Protocol.UDP, alloc, responder);
+      if (a == null || answered != before) {
         throw new IllegalStateException("not a fast-path hit: host-" + i);
       }
       a.release();
@@ -198,7 +202,7 @@ public class FullChainBenchmark {
           byte[] a = {(byte) 10, (byte) (h >>> 16), (byte) (h >>> 8), (byte) k};
           m.addRecord(new ARecord(name, DClass.IN, 300, InetAddress.getByAddress(a)), Section.ANSWER);
         }
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
       return CompletableFuture.completedFuture(m);

@@ -1,10 +1,11 @@
 package io.nodecache.deploy;
 
+import io.nodecache.server.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.nodecache.server.NodeCache;
-import io.nodecache.chain.ChainOrder;
+import io.nodecache.chain.PluginRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.CorefileParser;
@@ -45,7 +46,7 @@ final class Corefiles {
   static void assertKnownDirectives(Corefile corefile) {
     for (ServerBlock b : corefile.blocks()) {
       for (Directive d : b.directives()) {
-        assertThat(ChainOrder.known(d.name())).as("%s: known directive '%s'", d.where(), d.name()).isTrue();
+        assertThat(PluginRegistry.builtin().known(d.name())).as("%s: known directive '%s'", d.where(), d.name()).isTrue();
       }
     }
   }
@@ -56,7 +57,7 @@ final class Corefiles {
    * the server's own message; any other error fails it.
    */
   static void build(Corefile corefile, Map<String, String> env) throws ConfigException {
-    try (NodeCache n = NodeCache.build(NodeCache.Setup.of(corefile).withEnv(env))) {
+    try (NodeCache n = NodeCache.build(Setup.of(corefile).withEnv(env))) {
       assertThat(n).isNotNull();
     } catch (ConfigException e) {
       assumeFalse(e.getMessage().contains("is not available in this build"), e.getMessage() + " (merge main)");

@@ -10,8 +10,9 @@ import java.time.Instant;
 import org.xbill.DNS.Name;
 
 /**
- * Builds the {@code kubernetes} handler from its Corefile directive; found by the server through
- * {@link java.util.ServiceLoader}, so the server module never imports fabric8.
+ * Builds the {@code kubernetes} handler from its Corefile directive. The server names this class in
+ * its plugin list ({@code plugin.cfg}) and loads it by name, so the server module never imports
+ * fabric8 and a build without this module refuses the directive.
  */
 public final class K8sPluginFactory implements PluginFactory {
 

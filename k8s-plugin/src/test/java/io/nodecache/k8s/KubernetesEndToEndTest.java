@@ -21,7 +21,7 @@ import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
 
 /**
- * The real server on a loopback port with the plugin found through ServiceLoader, answering the demo
+ * The real server on a loopback port with the plugin loaded from the server's plugin list, answering the demo
  * cluster snapshot to dnsjava's {@link SimpleResolver} over UDP and TCP.
  */
 class KubernetesEndToEndTest {

@@ -10,30 +10,17 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
 /**
- * The handlers of one server block in {@link ChainOrder} order, run as a chain; and the prefix of them
+ * The handlers of one server block in {@link PluginRegistry} order, run as a chain; and the prefix of them
  * that offers a {@link FastPath}. A query that falls off the end gets SERVFAIL, as in CoreDNS.
  */
 public final class Chain {
 
   private final List<Handler> handlers;
-  private final Next[] nexts;
   private final FastPath[] fast;
   private final String[] fastNames;
-  private final io.netty.util.concurrent.FastThreadLocal<int[]> deepest =
-      new io.netty.util.concurrent.FastThreadLocal<>() {
-        @Override
-        protected int[] initialValue() {
-          return new int[1];
-        }
-      };
 
   public Chain(List<Handler> handlers) {
     this.handlers = List.copyOf(handlers);
-    this.nexts = new Next[this.handlers.size() + 1];
-    for (int i = 0; i <= this.handlers.size(); i++) {
-      final int at = i;
-      nexts[i] = request -> run(at, request);
-    }
     List<FastPath> prefix = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Handler h : this.handlers) {
@@ -51,31 +38,56 @@ public final class Chain {
     return handlers;
   }
 
-  /** Runs the whole chain; never completes exceptionally with a null message. */
-  public CompletionStage<Message> handle(DnsRequest request) {
-    deepest.get()[0] = -1;
-    return run(0, request);
-  }
-
   /**
-   * The index of the deepest handler the last {@link #handle} call on this thread reached while it
-   * ran synchronously: the handler that answered, for the {@code plugin} metric label (-1: none).
+   * One run of the chain for one request: the answer to come, and the handler that took the query
+   * (the deepest one the run reached), for the {@code plugin} metric label.
    */
-  public int deepest() {
-    return deepest.get()[0];
+  public static final class Run {
+    private final CompletionStage<Message> answer;
+    private final Reach reach;
+
+    private Run(CompletionStage<Message> answer, Reach reach) {
+      this.answer = answer;
+      this.reach = reach;
+    }
+
+    /** Completes with the answer; never exceptionally with a null message. */
+    public CompletionStage<Message> answer() {
+      return answer;
+    }
+
+    /**
+     * The index of the deepest handler this run reached (-1: none), read once {@link #answer()}
+     * completed: the handler that answered.
+     */
+    public int plugin() {
+      return reach.deepest;
+    }
   }
 
-  private CompletionStage<Message> run(int i, DnsRequest request) {
-    int[] d = deepest.get();
-    if (i > d[0]) {
-      d[0] = Math.min(i, handlers.size() - 1);
+  /** How far one run went; written by the steps of that run only. */
+  private static final class Reach {
+    private volatile int deepest = -1;
+  }
+
+  /** Runs the whole chain for {@code request}. */
+  public Run handle(DnsRequest request) {
+    Reach reach = new Reach();
+    return new Run(run(reach, 0, request), reach);
+  }
+
+  private CompletionStage<Message> run(Reach reach, int i, DnsRequest request) {
+    int at = Math.min(i, handlers.size() - 1);
+    if (at > reach.deepest) {
+      reach.deepest = at;
     }
     if (i == handlers.size()) {
       return CompletableFuture.completedFuture(Responses.error(request.query(), Rcode.SERVFAIL));
     }
+    Handler h = handlers.get(i);
     try {
-      CompletionStage<Message> s = handlers.get(i).handle(request, nexts[i + 1]);
-      return s != null ? s : CompletableFuture.failedFuture(new IllegalStateException(handlers.get(i).name() + " returned null"));
+      CompletionStage<Message> s = h.handle(request, r -> run(reach, i + 1, r));
+      return s != null ? s : CompletableFuture.failedFuture(new IllegalStateException(h.name() + " returned null"));
     } catch (RuntimeException e) {
       return CompletableFuture.failedFuture(e);
     }

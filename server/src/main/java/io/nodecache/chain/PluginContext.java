@@ -18,6 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param scheduler background timers (health checks, prefetch, snapshot writes); never for I/O waits
  * @param localZones zones answered from local data in this block (kubernetes adds its zones)
  * @param env the process environment (placeholders, service-link variables)
+ * @param hooks what the plugin may ask of the running server (its listen address, a fatal stop)
  */
 public record PluginContext(
     ServerBlock block,
@@ -27,4 +28,19 @@ public record PluginContext(
     Transport transport,
     ScheduledExecutorService scheduler,
     LocalZones localZones,
-    Map<String, String> env) {}
+    Map<String, String> env,
+    ServerHooks hooks) {
+
+  /** A context outside a running server ({@link ServerHooks#NONE}): benchmarks and unit tests. */
+  public PluginContext(
+      ServerBlock block,
+      String serverLabel,
+      MeterRegistry meters,
+      Ticker ticker,
+      Transport transport,
+      ScheduledExecutorService scheduler,
+      LocalZones localZones,
+      Map<String, String> env) {
+    this(block, serverLabel, meters, ticker, transport, scheduler, localZones, env, ServerHooks.NONE);
+  }
+}

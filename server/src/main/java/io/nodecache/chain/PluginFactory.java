@@ -4,12 +4,13 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 
 /**
- * Builds the handler for one Corefile directive. Built-in plugins are registered explicitly by the
- * server; plugins in other modules (the kubernetes plugin) through {@link java.util.ServiceLoader}.
+ * Builds the handler for one Corefile directive. Every plugin, built in or from another module (the
+ * kubernetes plugin), is listed with its factory class in {@link PluginRegistry}'s {@code plugin.cfg};
+ * a factory has a no-argument constructor and takes everything else from its {@link PluginContext}.
  */
 public interface PluginFactory {
 
-  /** The directive name, e.g. {@code cache}. Must be one of {@link ChainOrder#HANDLERS}. */
+  /** The directive name, e.g. {@code cache}. Must be a chain directive of {@link PluginRegistry}. */
   String name();
 
   /**

@@ -33,6 +33,7 @@ public record Flags(
     String handoff,
     boolean help,
     boolean version,
+    boolean plugins,
     List<String> positional) {
 
   /** Flag name to its help text and default, in the order {@code --help} prints them. */
@@ -62,11 +63,12 @@ public record Flags(
     m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
+    m.put("plugins", new String[] {"false", "list the plugins this build holds, in chain order, and exit"});
     return m;
   }
 
   private static final List<String> BOOLEANS =
-      List.of("setupinterface", "setupiptables", "skipteardown", "reloadwithsignal", "failopen", "help", "version");
+      List.of("setupinterface", "setupiptables", "skipteardown", "reloadwithsignal", "failopen", "help", "version", "plugins");
 
   public static Flags parse(String... argv) throws ConfigException {
     Map<String, String> v = new LinkedHashMap<>();
@@ -129,6 +131,7 @@ public record Flags(
         v.get("handoff"),
         bool(v, "help"),
         bool(v, "version"),
+        bool(v, "plugins"),
         List.copyOf(positional));
   }
 

@@ -1,6 +1,5 @@
 package io.nodecache.handoff;
 
-import io.nodecache.server.NodeCache;
 import io.nodecache.cache.Cache;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.Handler;
@@ -36,7 +35,7 @@ final class CacheTransfer {
 
   private CacheTransfer() {}
 
-  private static List<Cache> caches(NodeCache server) {
+  private static List<Cache> caches(HandoffHost server) {
     List<Cache> out = new ArrayList<>();
     for (Chain c : server.chains()) {
       for (Handler h : c.handlers()) {
@@ -48,7 +47,7 @@ final class CacheTransfer {
     return out;
   }
 
-  static String encode(NodeCache server) {
+  static String encode(HandoffHost server) {
     StringBuilder sb = new StringBuilder();
     int n = 0;
     for (Cache cache : caches(server)) {
@@ -71,7 +70,7 @@ final class CacheTransfer {
    * Puts the entries into the server's caches; lines that do not parse or name a cache the new
    * Corefile lacks are skipped. Returns how many entries were taken.
    */
-  static int restore(NodeCache server, List<String> lines) {
+  static int restore(HandoffHost server, List<String> lines) {
     return restore(server, lines, 0);
   }
 
@@ -79,7 +78,7 @@ final class CacheTransfer {
    * Writes the caches to {@code file} (mode 0600), for the next instance when none takes over while
    * we run: a restart without overlap still starts warm.
    */
-  static void save(NodeCache server, Path file) throws IOException {
+  static void save(HandoffHost server, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, SAVED + " " + System.currentTimeMillis() + "\n" + encode(server));
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
@@ -90,7 +89,7 @@ final class CacheTransfer {
    * Reads and removes a file {@link #save} wrote, the time since it was written taken off every
    * entry's lifetime. Returns how many entries were taken (0 without a file).
    */
-  static int load(NodeCache server, Path file) throws IOException {
+  static int load(HandoffHost server, Path file) throws IOException {
     if (!Files.exists(file)) {
       return 0;
     }
@@ -109,7 +108,7 @@ final class CacheTransfer {
     return restore(server, lines.subList(1, lines.size()), age);
   }
 
-  private static int restore(NodeCache server, List<String> lines, long ageNanos) {
+  private static int restore(HandoffHost server, List<String> lines, long ageNanos) {
     Map<String, List<Cache.Handed>> byCache = new HashMap<>();
     Base64.Decoder d = Base64.getDecoder();
     for (String line : lines) {

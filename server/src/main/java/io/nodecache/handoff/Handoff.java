@@ -1,6 +1,5 @@
 package io.nodecache.handoff;
 
-import io.nodecache.server.NodeCache;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,13 +18,13 @@ public final class Handoff implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Handoff.class);
 
   private final Path path;
-  private final NodeCache server;
+  private final HandoffHost server;
   private final Duration timeout;
   private Optional<HandoffClient.Received> received = Optional.empty();
   private Optional<HandoffClient.Received> previous = Optional.empty();
   private volatile HandoffServer offer;
 
-  public Handoff(Path path, NodeCache server, Duration timeout) {
+  public Handoff(Path path, HandoffHost server, Duration timeout) {
     this.path = path;
     this.server = server;
     this.timeout = timeout;
@@ -40,7 +39,7 @@ public final class Handoff implements AutoCloseable {
   }
 
   /**
-   * Before {@link NodeCache#start()}: receives the running instance's sockets, if one answers at the
+   * Before the server starts: receives the running instance's sockets, if one answers at the
    * path, and gives them to the server to adopt.
    *
    * @return whether sockets were received
@@ -70,7 +69,7 @@ public final class Handoff implements AutoCloseable {
   }
 
   /**
-   * After {@link NodeCache#start()}: tells the old instance we serve its sockets (it stops reading
+   * After the server starts: tells the old instance we serve its sockets (it stops reading
    * them), then offers ours at the path.
    */
   public void started() throws Exception {

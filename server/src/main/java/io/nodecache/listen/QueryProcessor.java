@@ -4,15 +4,18 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.nodecache.chain.Chain;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.Protocol;
 import io.nodecache.listen.Router.Route;
+import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,10 +77,10 @@ public final class QueryProcessor {
   }
 
   /**
-   * Processes one query: the fast path, then, when it has no answer, the decoded path. Returns the
-   * fast answer at once (the caller sends it and may batch the flush); otherwise returns null and,
-   * unless the packet is dropped, answers later through {@code responder}. Does not release {@code
-   * packet}.
+   * The one dispatch of every query, UDP and TCP: the fast path, then, when it has no answer, the
+   * decoded path. Returns the fast answer at once (the caller sends it and may batch the flush);
+   * otherwise returns null and, unless the packet is dropped, answers later through {@code
+   * responder}. Does not release {@code packet}.
    */
   public ByteBuf process(
       ByteBuf packet,
@@ -95,9 +98,9 @@ public final class QueryProcessor {
 
   /**
    * The byte-level path alone: an answer from a handler's stored wire bytes, or null. Allocates
-   * nothing but the answer buffer, so listeners call it before building anything for the slow path.
+   * nothing but the answer buffer.
    */
-  public ByteBuf fast(ByteBuf packet, InetSocketAddress client, Protocol protocol, ByteBufAllocator alloc) {
+  private ByteBuf fast(ByteBuf packet, InetSocketAddress client, Protocol protocol, ByteBufAllocator alloc) {
     long start = System.nanoTime();
     boolean udp = protocol == Protocol.UDP;
     FastQuery q = FAST.get();
@@ -117,14 +120,14 @@ public final class QueryProcessor {
       answer.release(); // too big for this client: the slow path truncates it
       return null;
     }
-    route.metrics().request(!udp, client.getAddress() instanceof java.net.Inet6Address, q.qtype());
+    route.metrics().request(!udp, client.getAddress() instanceof Inet6Address, q.qtype());
     int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
     route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
     return answer;
   }
 
   /** The decoded path: decode, validate, route, run the chain, answer through {@code responder}. */
-  public void slow(
+  private void slow(
       ByteBuf packet, InetSocketAddress client, InetSocketAddress local, Protocol protocol, Responder responder) {
     byte[] bytes = new byte[packet.readableBytes()];
     packet.getBytes(packet.readerIndex(), bytes);
@@ -152,33 +155,32 @@ public final class QueryProcessor {
       query = new Message(bytes);
     } catch (IOException | RuntimeException e) {
       formerr.increment();
-      responder.send(io.netty.buffer.Unpooled.wrappedBuffer(Responses.headerOnly(bytes, Rcode.FORMERR)));
+      responder.send(Unpooled.wrappedBuffer(Responses.headerOnly(bytes, Rcode.FORMERR)), client);
       return;
     }
     Message early = validate(query);
     if (early != null) {
-      send(query, early, protocol, responder);
+      send(query, early, client, protocol, responder);
       return;
     }
     Route route = r.match(query.getQuestion().getName());
     boolean tcp = protocol == Protocol.TCP;
     int qtype = query.getQuestion().getType();
     if (route == null) {
-      send(query, Responses.error(query, Rcode.REFUSED), protocol, responder);
+      send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder);
       return;
     }
-    route.metrics().request(tcp, client.getAddress() instanceof java.net.Inet6Address, qtype);
+    route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype);
     if (qtype == Type.ANY) {
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
-      send(query, any, protocol, responder);
+      send(query, any, client, protocol, responder);
       return;
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
     inFlight.incrementAndGet();
-    CompletionStage<Message> stage = route.chain().handle(request);
-    int plugin = route.chain().deepest();
-    stage.whenComplete(
+    Chain.Run run = route.chain().handle(request);
+    run.answer().whenComplete(
             (answer, error) -> {
               try {
                 Message out = answer;
@@ -188,8 +190,8 @@ public final class QueryProcessor {
                   }
                   out = Responses.error(query, Rcode.SERVFAIL);
                 }
-                route.metrics().response(out.getRcode(), plugin, qtype, System.nanoTime() - start);
-                send(query, out, protocol, responder);
+                route.metrics().response(out.getRcode(), run.plugin(), qtype, System.nanoTime() - start);
+                send(query, out, client, protocol, responder);
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());
               } finally {
@@ -209,18 +211,19 @@ public final class QueryProcessor {
     OPTRecord opt = query.getOPT();
     if (opt != null && opt.getVersion() != 0) {
       Message m = Responses.error(query, Rcode.NOERROR);
-      m.addRecord(new OPTRecord(io.nodecache.wire.Edns.OUR_PAYLOAD, Responses.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
+      m.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, Responses.BADVERS >>> 4, 0, 0), Section.ADDITIONAL);
       return m; // RFC 6891 §6.1.3: BADVERS, answered with our version 0
     }
     return null;
   }
 
-  private static void send(Message query, Message answer, Protocol protocol, Responder responder) {
+  private static void send(
+      Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder) {
     Message out = answer;
     if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
       out = Responses.finish(query, answer);
     }
-    int limit = protocol == Protocol.UDP ? io.nodecache.wire.Edns.clientLimit(query.getOPT()) : 65535;
-    responder.send(io.netty.buffer.Unpooled.wrappedBuffer(Responses.encode(out, limit)));
+    int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
+    responder.send(Unpooled.wrappedBuffer(Responses.encode(out, limit)), client);
   }
 }

@@ -16,12 +16,26 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
 
   private final QueryProcessor processor;
   private final int maxInFlight;
+  private Responder responder;
   private int inFlight;
   private boolean pending;
 
   TcpQueryHandler(QueryProcessor processor, int maxInFlight) {
     this.processor = processor;
     this.maxInFlight = maxInFlight;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel ch = ctx.channel();
+    responder =
+        (buf, client) -> {
+          if (ch.eventLoop().inEventLoop()) {
+            answered(ch, buf);
+          } else {
+            ch.eventLoop().execute(() -> answered(ch, buf));
+          }
+        };
   }
 
   @Override
@@ -38,25 +52,14 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
         ch.config().setAutoRead(false);
       }
       InetSocketAddress client = (InetSocketAddress) ch.remoteAddress();
-      ByteBuf answer = processor.fast(frame, client, Protocol.TCP, ctx.alloc());
+      ByteBuf answer =
+          processor.process(
+              frame, client, (InetSocketAddress) ch.localAddress(), Protocol.TCP, ctx.alloc(), responder);
       if (answer != null) {
         inFlight--;
         ctx.write(answer, ctx.voidPromise());
         pending = true;
         resume(ch);
-      } else {
-        processor.slow(
-            frame,
-            client,
-            (InetSocketAddress) ch.localAddress(),
-            Protocol.TCP,
-            buf -> {
-              if (ch.eventLoop().inEventLoop()) {
-                answered(ch, buf);
-              } else {
-                ch.eventLoop().execute(() -> answered(ch, buf));
-              }
-            });
       }
     } finally {
       frame.release();

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
 import io.nodecache.chain.Protocol;
 import java.net.InetSocketAddress;
 
@@ -16,6 +17,7 @@ import java.net.InetSocketAddress;
 final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
 
   private final QueryProcessor processor;
+  private Responder responder;
   private boolean pending;
 
   UdpQueryHandler(QueryProcessor processor) {
@@ -23,25 +25,24 @@ final class UdpQueryHandler extends ChannelInboundHandlerAdapter {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    Channel ch = ctx.channel();
+    responder = (buf, client) -> ch.writeAndFlush(new DatagramPacket(buf, client), ch.voidPromise());
+  }
+
+  @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (!(msg instanceof DatagramPacket packet)) {
-      io.netty.util.ReferenceCountUtil.release(msg);
+      ReferenceCountUtil.release(msg);
       return;
     }
     try {
       InetSocketAddress client = packet.sender();
-      ByteBuf answer = processor.fast(packet.content(), client, Protocol.UDP, ctx.alloc());
+      ByteBuf answer =
+          processor.process(packet.content(), client, packet.recipient(), Protocol.UDP, ctx.alloc(), responder);
       if (answer != null) {
         ctx.write(new DatagramPacket(answer, client), ctx.voidPromise());
         pending = true;
-      } else {
-        Channel ch = ctx.channel();
-        processor.slow(
-            packet.content(),
-            client,
-            packet.recipient(),
-            Protocol.UDP,
-            buf -> ch.writeAndFlush(new DatagramPacket(buf, client), ch.voidPromise()));
       }
     } finally {
       packet.release();

@@ -1,13 +1,16 @@
 package io.nodecache.loop;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.ServerHooks;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
+import io.nodecache.wire.FastQuery;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
@@ -16,8 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.DClass;
@@ -37,18 +38,6 @@ public final class LoopDetector implements PluginFactory {
 
   private static final Logger log = LoggerFactory.getLogger("io.nodecache.loop");
 
-  private final Function<Integer, InetSocketAddress> self;
-  private final Consumer<String> fatal;
-
-  /**
-   * @param self the listener address serving a port (resolved after the listeners are bound)
-   * @param fatal what to do when a loop is detected (the server stops the process)
-   */
-  public LoopDetector(Function<Integer, InetSocketAddress> self, Consumer<String> fatal) {
-    this.self = self;
-    this.fatal = fatal;
-  }
-
   @Override
   public String name() {
     return "loop";
@@ -65,21 +54,24 @@ public final class LoopDetector implements PluginFactory {
     } catch (IOException e) {
       throw d.error("cannot build a probe name under '" + zone + "'");
     }
-    return new Probe(qname, zone, ctx.block().port());
+    return new Probe(qname, zone, ctx.block().port(), ctx.hooks());
   }
 
-  private final class Probe implements Handler, Lifecycle, io.nodecache.chain.FastPath {
+  private static final class Probe implements Handler, Lifecycle, FastPath {
     private final Name qname;
     private final String zone;
     private final int port;
+    /** The listener to probe (known once bound) and the stop on a loop. */
+    private final ServerHooks server;
     private final AtomicInteger seen = new AtomicInteger();
     private final AtomicBoolean disabled = new AtomicBoolean();
     private volatile boolean stopped;
 
-    Probe(Name qname, String zone, int port) {
+    Probe(Name qname, String zone, int port, ServerHooks server) {
       this.qname = qname;
       this.zone = zone;
       this.port = port;
+      this.server = server;
     }
 
     @Override
@@ -89,7 +81,7 @@ public final class LoopDetector implements PluginFactory {
 
     /** Only HINFO can be our probe: everything else passes on to the next fast path. */
     @Override
-    public Result fast(io.nodecache.wire.FastQuery q) {
+    public Result fast(FastQuery q) {
       return q.qtype() == Type.HINFO && !disabled.get() ? Result.SLOW : Result.PASS;
     }
 
@@ -109,7 +101,7 @@ public final class LoopDetector implements PluginFactory {
       long deadline = System.nanoTime() + 30_000_000_000L;
       while (!stopped && System.nanoTime() < deadline) {
         seen.set(0);
-        InetSocketAddress to = self.apply(port);
+        InetSocketAddress to = server.listenAddress(port);
         if (to != null && exchange(to)) {
           sleep(2000);
           disabled.set(true);
@@ -141,10 +133,10 @@ public final class LoopDetector implements PluginFactory {
         // (slow answers on a busy node at boot are no loop); a loop brings it back at least once
         // more, even though forward coalesces the identical repeats into one exchange.
         if (seen.incrementAndGet() >= 2) {
-          fatal.accept(
+          server.fatal(
               String.format(
                   "Loop (%s -> %s) detected for zone \"%s\", see https://coredns.io/plugins/loop#troubleshooting. Query: \"HINFO %s\"",
-                  r.client(), self.apply(port), zone, qname));
+                  r.client(), server.listenAddress(port), zone, qname));
         }
       }
       return next.handle(r);

@@ -1,11 +1,11 @@
 package io.nodecache.server;
 
 import io.nodecache.chain.Chain;
-import io.nodecache.chain.ChainOrder;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.PluginRegistry;
+import io.nodecache.chain.ServerHooks;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
@@ -13,6 +13,7 @@ import io.nodecache.config.ServerBlock;
 import io.nodecache.listen.Router;
 import io.nodecache.transport.Transport;
 import io.nodecache.metrics.DnsMetrics;
+import io.nodecache.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,26 +34,23 @@ record Generation(
 
   /** Validates every directive and builds every handler; binds nothing, starts nothing. */
   static Generation build(
-      NodeCache.Setup setup,
-      Corefile corefile,
-      Map<String, PluginFactory> factories,
-      Transport transport,
-      ScheduledExecutorService scheduler)
+      Setup setup, Corefile corefile, Transport transport, ScheduledExecutorService scheduler, ServerHooks hooks)
       throws ConfigException {
+    PluginRegistry plugins = setup.plugins();
     ServerConfig server = ServerConfig.of(corefile);
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
     for (ServerBlock block : corefile.blocks()) {
       Map<String, Directive> byName = new HashMap<>();
       for (Directive d : block.directives()) {
-        if (!ChainOrder.known(d.name())) {
+        if (!plugins.known(d.name())) {
           throw new ConfigException(d.where(), "unknown directive '" + d.name() + "'");
         }
-        if (ChainOrder.HANDLERS.contains(d.name())) {
+        if (plugins.inChain(d.name())) {
           if (byName.putIfAbsent(d.name(), d) != null) {
             throw d.error("appears twice in this server block");
           }
-          if (!factories.containsKey(d.name())) {
+          if (plugins.factory(d.name()).isEmpty()) {
             throw d.error("directive is not available in this build (plugin missing from the classpath)");
           }
         }
@@ -62,13 +60,13 @@ record Generation(
       String label = serverLabel(bound ? binds.get(0) : null, block.port());
       PluginContext ctx =
           new PluginContext(
-              block, label, setup.meters(), setup.ticker(), transport, scheduler, new LocalZones(), setup.env());
+              block, label, setup.meters(), setup.ticker(), transport, scheduler, new LocalZones(), setup.env(), hooks);
       List<Handler> handlers = new ArrayList<>();
       try {
-        for (String name : ChainOrder.HANDLERS) {
+        for (String name : plugins.chainOrder()) {
           Directive d = byName.get(name);
           if (d != null) {
-            handlers.add(factories.get(name).create(d, ctx));
+            handlers.add(plugins.factory(name).orElseThrow().create(d, ctx));
           }
         }
       } catch (ConfigException | RuntimeException e) {
@@ -91,7 +89,7 @@ record Generation(
           }
           list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
           for (String n : names) {
-            io.nodecache.metrics.ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
+            ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
           }
         }
       }

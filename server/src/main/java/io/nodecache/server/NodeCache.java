@@ -1,109 +1,47 @@
 package io.nodecache.server;
 
-import com.github.benmanes.caffeine.cache.Ticker;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.nodecache.server.Setup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.chain.Chain;
-import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.ServerHooks;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
-import io.nodecache.forward.ForwardPluginFactory;
-import io.nodecache.hosts.HostsPluginFactory;
-import io.nodecache.listen.DnsListener;
-import io.nodecache.listen.ListenerOptions;
-import io.nodecache.listen.QueryProcessor;
-import io.nodecache.listen.Router;
-import io.nodecache.transport.Transport;
-import io.nodecache.errors.ErrorsPluginFactory;
+import io.nodecache.handoff.HandoffHost;
 import io.nodecache.http.HttpEndpoints;
-import io.nodecache.log.LogPluginFactory;
-import io.nodecache.loop.LoopDetector;
+import io.nodecache.listen.DnsListener;
 import io.nodecache.metrics.ServerMetrics;
+import io.nodecache.transport.Transport;
 import io.nodecache.util.BuildInfo;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one server: a {@link Generation} of chains built from the Corefile, one listener per address
- * and port, the HTTP endpoints; reloads swap generations without dropping a query. All wiring happens
- * here.
+ * Runs one server: a {@link Generation} of chains built from the Corefile, the {@link Listeners}, the
+ * HTTP endpoints, and the {@link ServerState} they are in. Reloads swap generations without dropping
+ * a query. Every state change goes through {@link #move}.
  */
-public final class NodeCache implements AutoCloseable {
+public final class NodeCache implements HandoffHost, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NodeCache.class);
-
-  /** Inputs of a server. */
-  public record Setup(
-      Corefile corefile,
-      Map<String, String> env,
-      PrometheusMeterRegistry meters,
-      Ticker ticker,
-      ListenerOptions listenerOptions,
-      int threads,
-      List<PluginFactory> extraPlugins) {
-
-    /** Defaults for everything but the Corefile: system ticker, fresh registry, one thread per core. */
-    public static Setup of(Corefile corefile) {
-      return new Setup(
-          corefile,
-          System.getenv(),
-          new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-          Ticker.systemTicker(),
-          ListenerOptions.DEFAULTS,
-          0,
-          List.of());
-    }
-
-    public Setup withPlugins(List<PluginFactory> plugins) {
-      return new Setup(corefile, env, meters, ticker, listenerOptions, threads, plugins);
-    }
-
-    public Setup withTicker(Ticker t) {
-      return new Setup(corefile, env, meters, t, listenerOptions, threads, extraPlugins);
-    }
-
-    public Setup withListenerOptions(ListenerOptions o) {
-      return new Setup(corefile, env, meters, ticker, o, threads, extraPlugins);
-    }
-
-    public Setup withEnv(Map<String, String> e) {
-      return new Setup(corefile, e, meters, ticker, listenerOptions, threads, extraPlugins);
-    }
-  }
-
-  /** The plugins compiled into the server module, in no particular order. */
-  public static List<PluginFactory> builtinPlugins() {
-    return List.of(
-        new ErrorsPluginFactory(),
-        new LogPluginFactory(),
-        new HostsPluginFactory(),
-        new io.nodecache.cache.CachePluginFactory(),
-        new ForwardPluginFactory());
-  }
 
   private final Setup setup;
   private final Transport transport;
   private final ScheduledExecutorService scheduler;
-  private final Map<String, PluginFactory> factories;
-  private final Map<InetSocketAddress, DnsListener> listeners = new LinkedHashMap<>();
+  private final Listeners listeners;
   private final ReloadMetrics reloadMetrics;
   private final ServerMetrics serverMetrics;
+  private final AtomicReference<ServerState> state = new AtomicReference<>(ServerState.STARTING);
   private volatile Generation gen;
   private volatile HttpEndpoints http;
-  private volatile boolean lameduck;
-  private Map<InetSocketAddress, DnsListener.Sockets> adopted = new HashMap<>();
-  private volatile boolean handedOver;
-  private volatile boolean stopping;
   private volatile Consumer<String> onFatal =
       msg -> {
         log.error(msg);
@@ -120,8 +58,7 @@ public final class NodeCache implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
-    this.factories = factories(setup);
-    this.factories.put("loop", new LoopDetector(this::listenerFor, msg -> onFatal.accept(msg)));
+    this.listeners = new Listeners(transport, setup.meters(), setup.listenerOptions());
     this.reloadMetrics = new ReloadMetrics(setup.meters());
     this.serverMetrics = new ServerMetrics(setup.meters(), BuildInfo.VERSION);
   }
@@ -130,7 +67,7 @@ public final class NodeCache implements AutoCloseable {
   public static NodeCache build(Setup setup) throws ConfigException {
     NodeCache n = new NodeCache(setup);
     try {
-      n.gen = Generation.build(setup, setup.corefile(), n.factories, n.transport, n.scheduler);
+      n.gen = n.generation(setup.corefile());
     } catch (ConfigException | RuntimeException e) {
       n.close();
       throw e;
@@ -138,110 +75,106 @@ public final class NodeCache implements AutoCloseable {
     return n;
   }
 
-  private static Map<String, PluginFactory> factories(Setup setup) {
-    Map<String, PluginFactory> f = new HashMap<>();
-    for (PluginFactory p : builtinPlugins()) {
-      f.put(p.name(), p);
-    }
-    for (PluginFactory p : ServiceLoader.load(PluginFactory.class)) {
-      f.put(p.name(), p);
-    }
-    for (PluginFactory p : setup.extraPlugins()) {
-      f.put(p.name(), p);
-    }
-    return f;
+  private Generation generation(Corefile corefile) throws ConfigException {
+    return Generation.build(setup, corefile, transport, scheduler, hooks());
   }
 
-  /** Starts plugins, binds every listener and endpoint. */
+  /** What plugins may ask of this server: a listener address to probe, a fatal stop. */
+  private ServerHooks hooks() {
+    return new ServerHooks() {
+      @Override
+      public InetSocketAddress listenAddress(int port) {
+        synchronized (NodeCache.this) {
+          return listeners.serving(port);
+        }
+      }
+
+      @Override
+      public void fatal(String message) {
+        onFatal.accept(message);
+      }
+    };
+  }
+
+  /**
+   * The one place the state changes: moves to {@code next} when the lifecycle allows it from the
+   * current state.
+   *
+   * @return false (and no change) when it does not
+   */
+  private boolean move(ServerState next) {
+    while (true) {
+      ServerState now = state.get();
+      if (!now.canMoveTo(next)) {
+        return false;
+      }
+      if (state.compareAndSet(now, next)) {
+        log.debug("state {} -> {}", now, next);
+        return true;
+      }
+    }
+  }
+
+  public ServerState state() {
+    return state.get();
+  }
+
+  /** Starts plugins, binds every listener and endpoint: STARTING to SERVING. */
   public synchronized void start() throws Exception {
     Generation g = gen;
     g.start();
-    bindListeners(g);
-    adopted.values().forEach(DnsListener.Sockets::close); // handed-over addresses this Corefile lacks
-    adopted.clear();
+    listeners.serve(g);
+    listeners.dropUnadopted();
     http = endpoints(g.server());
     http.bind();
     reloadMetrics.loaded(g.corefile());
-  }
-
-  private void bindListeners(Generation g) throws InterruptedException {
-    for (var e : g.routes().entrySet()) {
-      DnsListener existing = listeners.get(e.getKey());
-      Router router = new Router(e.getValue());
-      if (existing != null) {
-        existing.processor().router(router);
-        continue;
-      }
-      String label = Generation.serverLabel(e.getKey(), e.getKey().getPort());
-      QueryProcessor p = new QueryProcessor(router, label, setup.meters());
-      DnsListener l = new DnsListener(transport, e.getKey(), p, setup.listenerOptions());
-      DnsListener.Sockets handed = adopted.remove(e.getKey());
-      if (handed != null) {
-        l.adopt(handed);
-      } else {
-        l.bind();
-      }
-      listeners.put(e.getKey(), l);
-    }
+    move(ServerState.SERVING);
   }
 
   private HttpEndpoints endpoints(ServerConfig sc) {
-    HttpEndpoints h = new HttpEndpoints(transport);
-    sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
-    sc.ready().ifPresent(a -> h.route(a, "/ready", this::readyReply));
-    sc.prometheus()
-        .ifPresent(
-            a ->
-                h.route(
-                    a,
-                    "/metrics",
-                    () -> new HttpEndpoints.Reply(200, "text/plain; version=0.0.4; charset=utf-8", setup.meters().scrape())));
-    return h;
+    return Endpoints.of(transport, sc, setup.meters(), this::notReady);
+  }
+
+  private List<String> notReady() {
+    return state.get() == ServerState.SERVING ? gen.notReady() : List.of("shutting down");
+  }
+
+  /** An endpoint serving only {@code /metrics} from this server's registry (node-cache's setup metrics). */
+  public HttpEndpoints metricsEndpoint(String address) {
+    return Endpoints.metricsOnly(transport, address, setup.meters());
   }
 
   /**
    * Applies a new Corefile without dropping a query: builds and starts the new chains, points existing
    * listeners at them, binds new addresses, closes vanished ones, and stops the old chains once their
-   * queries had time to finish. A bad Corefile leaves the running one in place.
+   * queries had time to finish. A bad Corefile leaves the running one in place. Only a SERVING server
+   * reloads: a handed-over one leaves that to the instance serving its sockets.
    *
    * @return false when the new Corefile was rejected (the reason is logged and counted)
    */
   public synchronized boolean reload(Corefile corefile) {
-    if (handedOver) {
-      return false; // the new instance serves our sockets and reloads for itself
+    if (state.get() != ServerState.SERVING) {
+      return false;
     }
     Generation old = gen;
     Generation next;
     try {
-      next = Generation.build(setup, corefile, factories, transport, scheduler);
+      next = generation(corefile);
       next.start();
     } catch (Exception e) {
-      reloadMetrics.failed();
-      log.error("reload rejected, the running config keeps serving: {}", e.getMessage());
+      reloadFailed(e.getMessage());
       return false;
     }
     try {
-      bindListeners(next);
+      listeners.serve(next);
     } catch (Exception e) {
       next.stop();
-      for (var entry : old.routes().entrySet()) {
-        DnsListener l = listeners.get(entry.getKey());
-        if (l != null) {
-          l.processor().router(new Router(entry.getValue()));
-        }
-      }
+      listeners.restore(old);
       reloadMetrics.failed();
       log.error("reload rejected, cannot bind: {}", e.toString());
       return false;
     }
-    listeners.entrySet().removeIf(
-        e -> {
-          if (!next.routes().containsKey(e.getKey())) {
-            e.getValue().close();
-            return true;
-          }
-          return false;
-        });
+    listeners.closeAllBut(next);
     if (!next.server().equals(old.server())) {
       HttpEndpoints fresh = endpoints(next.server());
       http.close();
@@ -259,29 +192,32 @@ public final class NodeCache implements AutoCloseable {
     return true;
   }
 
-  /**
-   * Sockets a previous instance handed over, keyed by Corefile address: {@link #start()} serves on them
-   * instead of binding those addresses.
-   */
-  public synchronized void adopt(Map<InetSocketAddress, DnsListener.Sockets> sockets) {
-    adopted = new HashMap<>(sockets);
+  /** Counts a reload whose Corefile could not be used; the running config keeps serving. */
+  public void reloadFailed(String reason) {
+    reloadMetrics.failed();
+    log.error("reload rejected, the running config keeps serving: {}", reason);
   }
 
-  /** The DNS sockets of every listener, keyed by Corefile address, to hand over to a new instance. */
+  @Override
+  public synchronized void adopt(Map<InetSocketAddress, DnsListener.Sockets> sockets) {
+    listeners.adopt(sockets);
+  }
+
+  @Override
   public synchronized Map<InetSocketAddress, DnsListener.Sockets> listenerSockets() {
-    Map<InetSocketAddress, DnsListener.Sockets> m = new LinkedHashMap<>();
-    listeners.forEach((a, l) -> m.put(a, l.sockets()));
-    return m;
+    return listeners.sockets();
   }
 
   /**
    * A new instance serves our sockets now: stop reading them, leave the probes to it (close the HTTP
    * endpoints), keep answering in-flight queries and open TCP connections until {@link #shutdown}.
    */
+  @Override
   public synchronized void handedOver() {
-    handedOver = true;
-    lameduck = true;
-    listeners.values().forEach(DnsListener::stopReading);
+    if (!move(ServerState.HANDED_OVER)) {
+      return;
+    }
+    listeners.stopReading();
     if (http != null) {
       http.close();
     }
@@ -291,13 +227,14 @@ public final class NodeCache implements AutoCloseable {
    * The instance that took our sockets over went away while we still run: read and answer on them
    * again, with our probes back.
    *
-   * @return false when we are stopping anyway
+   * @return false unless we were handed over (a stopping server stays stopping)
    */
+  @Override
   public synchronized boolean resume() {
-    if (!handedOver || stopping) {
+    if (state.get() != ServerState.HANDED_OVER) {
       return false;
     }
-    listeners.values().forEach(DnsListener::startReading);
+    listeners.startReading();
     http = endpoints(gen.server());
     try {
       http.bind();
@@ -305,33 +242,16 @@ public final class NodeCache implements AutoCloseable {
       log.error("cannot bind the HTTP endpoints again: {}", e.toString());
     }
     // Last, so that whoever sees us serving again also sees the endpoints bound.
-    lameduck = false;
-    handedOver = false;
-    return true;
+    return move(ServerState.SERVING);
   }
 
+  @Override
   public boolean isHandedOver() {
-    return handedOver;
-  }
-
-  /** Counts a reload whose Corefile could not even be parsed; the running config keeps serving. */
-  public void reloadFailed(String reason) {
-    reloadMetrics.failed();
-    log.error("reload rejected, the running config keeps serving: {}", reason);
-  }
-
-  private HttpEndpoints.Reply readyReply() {
-    if (lameduck) {
-      return HttpEndpoints.Reply.text(503, "shutting down\n");
-    }
-    List<String> waiting = gen.notReady();
-    return waiting.isEmpty()
-        ? HttpEndpoints.Reply.text(200, "OK")
-        : HttpEndpoints.Reply.text(503, String.join(",", waiting) + "\n");
+    return state.get() == ServerState.HANDED_OVER;
   }
 
   public boolean ready() {
-    return !lameduck && gen.ready();
+    return state.get() == ServerState.SERVING && gen.ready();
   }
 
   /** What happens on a fatal condition such as a detected forwarding loop; Main exits the process. */
@@ -339,19 +259,9 @@ public final class NodeCache implements AutoCloseable {
     this.onFatal = action;
   }
 
-  private synchronized InetSocketAddress listenerFor(int port) {
-    for (DnsListener l : listeners.values()) {
-      if (port == 0 || l.address().getPort() == port) {
-        InetSocketAddress a = l.address();
-        return a.getAddress().isAnyLocalAddress() ? new InetSocketAddress("127.0.0.1", a.getPort()) : a;
-      }
-    }
-    return null;
-  }
-
   /** The bound DNS addresses (real ports when 0 was configured). */
   public synchronized List<InetSocketAddress> dnsAddresses() {
-    return listeners.values().stream().map(DnsListener::address).toList();
+    return listeners.addresses();
   }
 
   /** The bound address of an HTTP endpoint kind: "health", "ready" or "prometheus". */
@@ -367,16 +277,18 @@ public final class NodeCache implements AutoCloseable {
     return a == null || http == null ? null : http.bound(a);
   }
 
-  /** The chains of the server blocks in file order (tests look at their handlers). */
+  /** The chains of the server blocks in file order. */
+  @Override
   public List<Chain> chains() {
     return gen.chains();
   }
 
   /** The Corefile's {@code reload} settings, if it has the directive. */
-  public java.util.Optional<ServerConfig.Reload> reloadSettings() {
+  public Optional<ServerConfig.Reload> reloadSettings() {
     return gen.server().reload();
   }
 
+  @Override
   public Transport transport() {
     return transport;
   }
@@ -397,15 +309,19 @@ public final class NodeCache implements AutoCloseable {
     shutdown(drainMillis, () -> { });
   }
 
-  /** As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown) before the listeners close. */
+  /**
+   * As {@link #shutdown(long)}, running {@code afterLameduck} (node teardown, the hand-off's cache
+   * file) before the listeners close. A handed-over server skips the lameduck period: the new
+   * instance answers the probes.
+   */
   public void shutdown(long drainMillis, Runnable afterLameduck) {
-    stopping = true;
-    lameduck = true;
-    long lame = handedOver ? 0 : gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L);
-    sleep(lame);
+    if (move(ServerState.LAMEDUCK)) {
+      sleep(gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L));
+    }
     afterLameduck.run();
     synchronized (this) {
-      listeners.values().forEach(DnsListener::close);
+      move(ServerState.STOPPING);
+      listeners.close();
     }
     long deadline = System.currentTimeMillis() + drainMillis;
     while (System.currentTimeMillis() < deadline && inFlight() > 0) {
@@ -418,11 +334,7 @@ public final class NodeCache implements AutoCloseable {
   }
 
   private synchronized int inFlight() {
-    int n = 0;
-    for (DnsListener l : listeners.values()) {
-      n += l.processor().inFlight();
-    }
-    return n;
+    return listeners.inFlight();
   }
 
   private static void sleep(long ms) {
@@ -438,9 +350,9 @@ public final class NodeCache implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    stopping = true;
-    listeners.values().forEach(DnsListener::close);
-    listeners.values().forEach(DnsListener::closeConnections); // a client sees them close, then retries
+    move(ServerState.STOPPED); // from any state; closing twice is harmless
+    listeners.close();
+    listeners.closeConnections();
     if (gen != null) {
       gen.stop();
     }

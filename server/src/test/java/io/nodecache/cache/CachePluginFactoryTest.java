@@ -132,7 +132,7 @@ class CachePluginFactoryTest {
   @Test
   void theFactoryIsNamedCache() {
     assertThat(new CachePluginFactory().name()).isEqualTo("cache");
-    assertThat(io.nodecache.chain.ChainOrder.HANDLERS).contains("cache");
+    assertThat(io.nodecache.chain.PluginRegistry.builtin().chainOrder()).contains("cache");
     assertThat(List.of(new CachePluginFactory().name())).containsExactly("cache");
   }
 }

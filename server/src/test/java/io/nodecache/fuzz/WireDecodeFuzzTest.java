@@ -48,7 +48,7 @@ class WireDecodeFuzzTest {
     for (Protocol proto : Protocol.values()) {
       List<ByteBuf> sent = new ArrayList<>();
       ByteBuf in = Unpooled.wrappedBuffer(data);
-      ByteBuf fast = processor.process(in, CLIENT, CLIENT, proto, UnpooledByteBufAllocator.DEFAULT, sent::add);
+      ByteBuf fast = processor.process(in, CLIENT, CLIENT, proto, UnpooledByteBufAllocator.DEFAULT, (b, to) -> sent.add(b));
       if (fast != null) {
         sent.add(fast);
       }

@@ -1,5 +1,6 @@
 package io.nodecache.handoff;
 
+import io.nodecache.server.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.server.NodeCache;
@@ -53,7 +54,7 @@ class CacheHandoffTest {
   private NodeCache server() throws Exception {
     NodeCache n =
         NodeCache.build(
-            NodeCache.Setup.of(TestServers.parse(COREFILE.formatted(upstream.hostPort())))
+            Setup.of(TestServers.parse(COREFILE.formatted(upstream.hostPort())))
                 .withTicker(nanos::get));
     open.add(n);
     return n;

@@ -1,5 +1,6 @@
 package io.nodecache.handoff;
 
+import io.nodecache.server.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.server.NodeCache;
@@ -52,7 +53,7 @@ class HandoffTest {
   }
 
   private NodeCache server(int port) throws Exception {
-    NodeCache n = NodeCache.build(NodeCache.Setup.of(TestServers.parse(COREFILE.formatted(port))));
+    NodeCache n = NodeCache.build(Setup.of(TestServers.parse(COREFILE.formatted(port))));
     open.add(n);
     return n;
   }

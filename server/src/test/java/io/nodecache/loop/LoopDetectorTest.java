@@ -1,5 +1,6 @@
 package io.nodecache.loop;
 
+import io.nodecache.server.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.server.NodeCache;
@@ -32,7 +33,7 @@ class LoopDetectorTest {
         }
         """.formatted(port, port);
     CompletableFuture<String> fatal = new CompletableFuture<>();
-    try (NodeCache server = NodeCache.build(NodeCache.Setup.of(TestServers.parse(corefile)))) {
+    try (NodeCache server = NodeCache.build(Setup.of(TestServers.parse(corefile)))) {
       server.onFatal(fatal::complete);
       server.start();
       String message = fatal.get(30, TimeUnit.SECONDS);
@@ -54,7 +55,7 @@ class LoopDetectorTest {
           }
           """.formatted(upstream.address().getPort());
       CompletableFuture<String> fatal = new CompletableFuture<>();
-      try (NodeCache server = NodeCache.build(NodeCache.Setup.of(TestServers.parse(corefile)))) {
+      try (NodeCache server = NodeCache.build(Setup.of(TestServers.parse(corefile)))) {
         server.onFatal(fatal::complete);
         server.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -1,5 +1,6 @@
 package io.nodecache.testing;
 
+import io.nodecache.server.Setup;
 import io.nodecache.server.NodeCache;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
@@ -25,9 +26,9 @@ public final class TestServers {
   }
 
   public static NodeCache start(
-      String corefile, UnaryOperator<NodeCache.Setup> tweak, PluginFactory... extra) throws Exception {
-    NodeCache.Setup setup =
-        tweak.apply(NodeCache.Setup.of(parse(corefile)).withPlugins(List.of(extra)));
+      String corefile, UnaryOperator<Setup> tweak, PluginFactory... extra) throws Exception {
+    Setup setup =
+        tweak.apply(Setup.of(parse(corefile)).withPlugins(List.of(extra)));
     NodeCache n = NodeCache.build(setup);
     try {
       n.start();

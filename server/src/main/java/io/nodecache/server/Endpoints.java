@@ -1,0 +1,47 @@
+package io.nodecache.server;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.http.HttpEndpoints;
+import io.nodecache.transport.Transport;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The HTTP endpoints a Corefile asks for ({@code health}, {@code ready}, {@code prometheus}). */
+final class Endpoints {
+
+  private static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private Endpoints() {}
+
+  /** The {@code /metrics} reply: the whole registry in Prometheus text format. */
+  static HttpEndpoints.Reply metrics(PrometheusMeterRegistry meters) {
+    return new HttpEndpoints.Reply(200, METRICS_TYPE, meters.scrape());
+  }
+
+  /**
+   * The endpoints of {@code sc}, not yet bound.
+   *
+   * @param notReady the plugins still loading, or "shutting down" (empty: ready)
+   */
+  static HttpEndpoints of(
+      Transport transport, ServerConfig sc, PrometheusMeterRegistry meters, Supplier<List<String>> notReady) {
+    HttpEndpoints h = new HttpEndpoints(transport);
+    sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
+    sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
+    sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
+    return h;
+  }
+
+  /** A single endpoint serving {@code /metrics} on {@code address} (node-cache's setup metrics). */
+  static HttpEndpoints metricsOnly(Transport transport, String address, PrometheusMeterRegistry meters) {
+    HttpEndpoints h = new HttpEndpoints(transport);
+    h.route(address, "/metrics", () -> metrics(meters));
+    return h;
+  }
+
+  private static HttpEndpoints.Reply ready(List<String> waiting) {
+    return waiting.isEmpty()
+        ? HttpEndpoints.Reply.text(200, "OK")
+        : HttpEndpoints.Reply.text(503, String.join(",", waiting) + "\n");
+  }
+}

@@ -69,6 +69,18 @@ class MainProcessTest {
   }
 
   @Test
+  void pluginsListsThePluginsOfThisBuildInChainOrder() throws Exception {
+    Process p = java(List.of("-plugins"));
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    String out = read(p.getInputStream());
+    assertThat(out).startsWith("Server types:\n  dns\n");
+    assertThat(out)
+        .containsSubsequence("dns.bind", "dns.errors", "dns.log", "dns.loop", "dns.hosts", "dns.cache", "dns.forward");
+    assertThat(out).as("the server module alone has no kubernetes plugin").doesNotContain("dns.kubernetes");
+  }
+
+  @Test
   void servesThenStopsGracefullyOnSigterm() throws Exception {
     Path conf = dir.resolve("Corefile");
     Path pid = dir.resolve("nodecache.pid");

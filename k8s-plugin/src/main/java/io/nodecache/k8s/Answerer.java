@@ -1,11 +1,8 @@
 package io.nodecache.k8s;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.xbill.DNS.AAAARecord;
-import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -14,10 +11,8 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
-import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.TXTRecord;
-import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
 /**
@@ -33,7 +28,7 @@ final class Answerer {
   private static final long VERSION_TTL = 28800;
 
   private final K8sConfig config;
-  private final Name primary;
+  private final ServiceRecords records;
 
   Answerer(K8sConfig config) {
     this.config = config;
@@ -44,7 +39,7 @@ final class Answerer {
         break;
       }
     }
-    this.primary = p;
+    this.records = new ServiceRecords(config, p);
   }
 
   /** The plugin zone that holds {@code name} (the longest), or null. */
@@ -107,7 +102,7 @@ final class Answerer {
     if (last.equals("dns")) {
       if (n == 2 && l[0].equals("ns")) {
         ClusterView.ServiceEntry dns = view.service("kube-dns", "kube-system");
-        addresses(r.answer, name, dns == null ? List.of() : dns.service().clusterIps(), type);
+        records.addresses(r.answer, name, dns == null ? List.of() : dns.service().clusterIps(), type);
       } else if (n != 1) {
         r.rcode = Rcode.NXDOMAIN;
       }
@@ -148,7 +143,7 @@ final class Answerer {
       r.answer.add(new NSRecord(r.zone, DClass.IN, config.ttl(), ns));
       ClusterView.ServiceEntry dns = view.service("kube-dns", "kube-system");
       if (dns != null) {
-        addresses(r.additional, ns, dns.service().clusterIps(), Type.ANY);
+        records.addresses(r.additional, ns, dns.service().clusterIps(), Type.ANY);
       }
     }
   }
@@ -174,12 +169,12 @@ final class Answerer {
           return;
         }
         if (type == Type.SRV) {
-          headlessSrv(r, name, e, null, null);
+          records.headlessSrv(r, name, e, null, null);
         } else {
           Set<Ip> seen = new HashSet<>();
           for (Slim.Endpoint ep : e.ready()) {
             if (seen.add(ep.ip())) {
-              address(r.answer, name, ep.ip(), type);
+              records.address(r.answer, name, ep.ip(), type);
             }
           }
         }
@@ -190,9 +185,9 @@ final class Answerer {
           return;
         }
         if (type == Type.SRV) {
-          clusterSrv(r, name, e, null, null);
+          records.clusterSrv(r, name, e, null, null);
         } else {
-          addresses(r.answer, name, s.clusterIps(), type);
+          records.addresses(r.answer, name, s.clusterIps(), type);
         }
       }
     }
@@ -217,9 +212,9 @@ final class Answerer {
     }
     boolean found = false;
     for (Slim.Endpoint ep : e.ready()) {
-      if (hostLabel(ep).equals(host)) {
+      if (records.hostLabel(ep).equals(host)) {
         found = true;
-        address(r.answer, name, ep.ip(), type);
+        records.address(r.answer, name, ep.ip(), type);
       }
     }
     if (!found) {
@@ -235,9 +230,9 @@ final class Answerer {
     }
     Reply probe = new Reply(r.zone, config.ttl());
     if (e.service().kind() == Slim.Kind.HEADLESS) {
-      headlessSrv(probe, name, e, port, proto);
+      records.headlessSrv(probe, name, e, port, proto);
     } else {
-      clusterSrv(probe, name, e, port, proto);
+      records.clusterSrv(probe, name, e, port, proto);
     }
     if (probe.answer.isEmpty()) {
       r.rcode = Rcode.NXDOMAIN; // no such named port
@@ -247,58 +242,13 @@ final class Answerer {
     }
   }
 
-  private void clusterSrv(Reply r, Name name, ClusterView.ServiceEntry e, String port, String proto) {
-    Slim.Service s = e.service();
-    List<Slim.Port> match = new ArrayList<>();
-    for (Slim.Port p : s.ports()) {
-      if (matches(p, port, proto)) {
-        match.add(p);
-      }
-    }
-    Name target = serviceName(s);
-    int weight = weight(match.size());
-    for (Slim.Port p : match) {
-      r.answer.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, p.port(), target));
-    }
-    if (!match.isEmpty()) {
-      addresses(r.additional, target, s.clusterIps(), Type.ANY);
-    }
-  }
-
-  private void headlessSrv(Reply r, Name name, ClusterView.ServiceEntry e, String port, String proto) {
-    List<Record> srv = new ArrayList<>();
-    List<int[]> picks = new ArrayList<>();
-    Slim.Endpoint[] ready = e.ready();
-    for (int i = 0; i < ready.length; i++) {
-      for (Slim.Port p : e.portsOf(i)) {
-        if (matches(p, port, proto)) {
-          picks.add(new int[] {i, p.port()});
-        }
-      }
-    }
-    int weight = weight(picks.size());
-    Set<Name> glued = new HashSet<>();
-    for (int[] pick : picks) {
-      Slim.Endpoint ep = ready[pick[0]];
-      Name target = DnsNames.child(hostLabel(ep), serviceName(e.service()));
-      if (target == null) {
-        continue;
-      }
-      srv.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, pick[1], target));
-      if (glued.add(target)) {
-        address(r.additional, target, ep.ip(), Type.ANY);
-      }
-    }
-    r.answer.addAll(srv);
-  }
-
   private void pod(Reply r, ClusterView view, Name name, String label, String ns, int type) {
     Ip ip = config.pods() == K8sConfig.PodMode.DISABLED ? null : Ip.fromDashed(label);
     if (ip == null || (config.pods() == K8sConfig.PodMode.VERIFIED && !view.hasPod(ns, ip))) {
       r.rcode = Rcode.NXDOMAIN;
       return;
     }
-    address(r.answer, name, ip, type);
+    records.address(r.answer, name, ip, type);
   }
 
   private void reverse(Reply r, ClusterView view, Name name, int type) {
@@ -317,56 +267,14 @@ final class Answerer {
     for (ClusterView.PtrTarget t : targets) {
       Name target;
       if (clusterIp) {
-        target = t.endpoint() == null ? serviceName(t.entry().service()) : null;
+        target = t.endpoint() == null ? records.serviceName(t.entry().service()) : null;
       } else {
-        target = DnsNames.child(hostLabel(t.endpoint()), serviceName(t.entry().service()));
+        target = DnsNames.child(records.hostLabel(t.endpoint()), records.serviceName(t.entry().service()));
       }
       if (target != null) {
         r.answer.add(new PTRRecord(name, DClass.IN, config.ttl(), target));
       }
     }
-  }
-
-  /** The endpoint's DNS label: its hostname, else its pod name (endpoint_pod_names), else dashed IP. */
-  String hostLabel(Slim.Endpoint ep) {
-    if (ep.hostname() != null) {
-      return ep.hostname();
-    }
-    if (config.endpointPodNames() && ep.podName() != null && ep.podName().length() < 64) {
-      return ep.podName();
-    }
-    return ep.ip().dashed();
-  }
-
-  private Name serviceName(Slim.Service s) {
-    try {
-      return Name.fromString(s.name() + "." + s.namespace() + ".svc", primary);
-    } catch (TextParseException e) {
-      throw new IllegalStateException("service name " + s.key() + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void addresses(List<Record> out, Name name, List<Ip> ips, int type) {
-    for (Ip ip : ips) {
-      address(out, name, ip, type);
-    }
-  }
-
-  private void address(List<Record> out, Name name, Ip ip, int type) {
-    if (ip.isV4() && (type == Type.A || type == Type.ANY)) {
-      out.add(new ARecord(name, DClass.IN, config.ttl(), ip.address()));
-    } else if (!ip.isV4() && (type == Type.AAAA || type == Type.ANY)) {
-      out.add(new AAAARecord(name, DClass.IN, config.ttl(), ip.address()));
-    }
-  }
-
-  private static boolean matches(Slim.Port p, String port, String proto) {
-    return (port == null || p.name().equals(port)) && (proto == null || p.protocol().equals(proto));
-  }
-
-  /** CoreDNS's SRV weight for N records of one priority: floor(100 / N), at least 1. */
-  private static int weight(int n) {
-    return n == 0 ? 0 : Math.max(1, 100 / n);
   }
 
   private static String strip(String label) {

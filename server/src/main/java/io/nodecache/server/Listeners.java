@@ -120,6 +120,14 @@ final class Listeners {
     return n;
   }
 
+  int openTcpConnections() {
+    int n = 0;
+    for (DnsListener l : byAddress.values()) {
+      n += l.openTcpConnections();
+    }
+    return n;
+  }
+
   List<InetSocketAddress> addresses() {
     return byAddress.values().stream().map(DnsListener::address).toList();
   }

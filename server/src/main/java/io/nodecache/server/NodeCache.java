@@ -1,6 +1,5 @@
 package io.nodecache.server;
 
-import io.nodecache.server.Setup;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.ServerHooks;
@@ -10,6 +9,7 @@ import io.nodecache.handoff.HandoffHost;
 import io.nodecache.http.HttpEndpoints;
 import io.nodecache.listen.DnsListener;
 import io.nodecache.metrics.ServerMetrics;
+import io.nodecache.server.Setup;
 import io.nodecache.transport.Transport;
 import io.nodecache.util.BuildInfo;
 import java.net.InetSocketAddress;
@@ -262,6 +262,11 @@ public final class NodeCache implements HandoffHost, AutoCloseable {
   /** The bound DNS addresses (real ports when 0 was configured). */
   public synchronized List<InetSocketAddress> dnsAddresses() {
     return listeners.addresses();
+  }
+
+  /** Open client TCP connections over all listeners. */
+  public synchronized int openTcpConnections() {
+    return listeners.openTcpConnections();
   }
 
   /** The bound address of an HTTP endpoint kind: "health", "ready" or "prometheus". */

@@ -1,0 +1,94 @@
+/**
+ * The {@code kubernetes} plugin: CoreDNS's {@code kubernetes} directive, answering the cluster zone
+ * (Kubernetes DNS-Based Service Discovery specification 1.1.0) from an in-memory view of the
+ * cluster. It lives in its own module: the server finds {@link io.nodecache.k8s.K8sPluginFactory}
+ * (and {@link io.nodecache.k8s.ServiceLinkLookup} for {@code -upstreamsvc}) through {@link
+ * java.util.ServiceLoader}, so the server module never imports fabric8.
+ *
+ * <p>Syntax, as {@link io.nodecache.k8s.K8sConfig#parse K8sConfig.parse} accepts it:
+ *
+ * <pre>
+ * kubernetes [ZONES...] {
+ *     endpoint URL
+ *     kubeconfig KUBECONFIG [CONTEXT]
+ *     tls CERT KEY CACERT
+ *     namespaces NAMESPACE...
+ *     pods disabled|insecure|verified
+ *     endpoint_pod_names
+ *     ttl TTL
+ *     noendpoints
+ *     fallthrough [ZONES...]
+ *     ignore empty_service
+ *     startup_timeout DURATION
+ *     snapshot FILE
+ * }
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code ZONES}: the zones answered, default the server block's zones. PTR records are served
+ *       for the reverse zones listed ({@code in-addr.arpa}, {@code ip6.arpa}).
+ *   <li>{@code endpoint URL}: one API server, {@code http://} or {@code https://}. {@code
+ *       kubeconfig KUBECONFIG [CONTEXT]}: a kubeconfig file and optionally its context. Without
+ *       either, the pod's service account is used when {@code KUBERNETES_SERVICE_HOST} is set.
+ *   <li>{@code tls CERT KEY CACERT}: client certificate, key and CA files, used with {@code
+ *       endpoint} only; with {@code kubeconfig} or in-cluster they are <em>ignored</em>.
+ *   <li>{@code namespaces}: only these namespaces are exposed; default all.
+ *   <li>{@code pods}: {@code a-b-c-d.NS.pod.ZONE} names; {@code disabled} (default) answers
+ *       NXDOMAIN, {@code insecure} answers any well-formed address, {@code verified} only the
+ *       address of a pod in that namespace (this watches every Pod).
+ *   <li>{@code endpoint_pod_names}: an endpoint without a hostname is named after its pod (if the
+ *       name is shorter than 64 characters) instead of its dashed IP.
+ *   <li>{@code ttl}: TTL of the records, 0 to 3600, default 5 ({@code dns-version} TXT: 28800).
+ *   <li>{@code noendpoints}: EndpointSlices are not watched; headless services and endpoint names
+ *       answer NXDOMAIN.
+ *   <li>{@code fallthrough [ZONES...]}: an NXDOMAIN for a name in these zones (all when none are
+ *       given) goes to the next handler instead.
+ *   <li>{@code ignore empty_service}: a ClusterIP service without a ready endpoint answers
+ *       NXDOMAIN.
+ *   <li>{@code startup_timeout DURATION}: checked (0 to 1 h, Go-style or bare seconds) and then
+ *       <em>ignored</em>: until the first view exists, queries for the zones go to the next handler
+ *       (normally {@code forward} to the cluster DNS) instead of waiting.
+ *   <li>{@code snapshot FILE} (ours): a Kubernetes {@code List} in YAML or JSON loaded at start, so
+ *       a node restarted while the API server is down still answers; rewritten from the live
+ *       objects 30 s after changes and on stop. With no API source the file must exist.
+ * </ul>
+ *
+ * <p>Refused at start, each naming {@code file:line}: an endpoint that is not an http(s) URL;
+ * {@code endpoint} together with {@code kubeconfig}; no source of cluster data (no endpoint,
+ * kubeconfig or snapshot and not in a pod); a {@code pods} mode or {@code ignore} value not listed
+ * above; a TTL outside 0 to 3600; a wrong argument count; an option with a block of its own; any
+ * other option ({@code kubernetes: unknown option 'labels' (expected one of: ...)}), among them
+ * CoreDNS's {@code labels}, {@code namespace_labels}, {@code multicluster}, {@code apiserver_qps},
+ * {@code apiserver_burst} and {@code apiserver_max_inflight}; a second {@code kubernetes} in the
+ * block.
+ *
+ * <p>Behaviour: informers on Services, EndpointSlices ({@code discovery.k8s.io/v1}), Namespaces
+ * and, for {@code pods verified}, Pods, retried forever with a per-process jittered backoff, feed a
+ * slim {@code ClusterState}; each change rebuilds the immutable {@code ClusterView} of the changed
+ * services only (events within 20 ms go into one build). Answers: A/AAAA for ClusterIPs; ready
+ * endpoint addresses for headless services (NXDOMAIN when none is ready); a CNAME for ExternalName,
+ * followed when its target is in our zones; endpoint host names; SRV for {@code
+ * _port._proto.SERVICE.NS.svc.ZONE}; PTR in reverse zones; {@code dns-version.ZONE} TXT; {@code
+ * ns.dns.ZONE} from the {@code kube-system/kube-dns} Service; SOA and NS at the apex; NODATA for
+ * existing namespaces and the {@code svc} and {@code pod} labels; REFUSED for classes other than
+ * IN. Answers are memoized as wire bytes per view and served on the fast path. The zones are
+ * registered as {@link io.nodecache.chain.LocalZones}, so the block's {@code cache} never stores
+ * them; {@code /ready} waits for the first view.
+ *
+ * <p>Where this differs from CoreDNS's documentation:
+ *
+ * <ul>
+ *   <li>{@code startup_timeout}: CoreDNS waits up to DURATION for the first sync before it serves;
+ *       we accept it and ignore it (queries go to the next handler until the view exists).
+ *   <li>CoreDNS runs {@code cache} in front of {@code kubernetes} and caches its answers; here they
+ *       are never cached, only memoized per view, so they are never older than the view.
+ *   <li>{@code tls} given with {@code kubeconfig} is silently ignored (CoreDNS documents it as
+ *       ignored in-cluster).
+ *   <li>{@code snapshot} is ours; {@code endpoint} takes exactly one URL; {@code endpoint} and
+ *       {@code kubeconfig} exclude each other; starting without any data source is refused.
+ *   <li>The CoreDNS options listed above as refused are not supported; neither are the wildcard
+ *       labels ({@code *}, {@code any}) that older CoreDNS releases documented: {@code *} is an
+ *       ordinary label here.
+ * </ul>
+ */
+package io.nodecache.k8s;

@@ -1,0 +1,14 @@
+/**
+ * The process: {@link io.nodecache.server.NodeCache} builds a {@code Generation} (the server-level
+ * settings, one {@link io.nodecache.chain.Chain} per server block, the routes of each listen
+ * address) from a Corefile, binds the listeners and HTTP endpoints, swaps in a new generation on
+ * reload without dropping a query, and stops gracefully (lameduck, drain). {@link
+ * io.nodecache.server.ConfigSource} finds the Corefile ({@code -conf}, or node-cache's {@code
+ * -basecorefile} template rendered with the kube-dns ConfigMap), {@link
+ * io.nodecache.server.Reloader} is CoreDNS's {@code reload}, {@link io.nodecache.server.Signals}
+ * handles SIGTERM/SIGINT and SIGUSR1. It also reads the directives that configure the server rather
+ * than the chain: {@code bind}, {@code health}, {@code ready}, {@code prometheus} and {@code
+ * reload}. Below {@code io.nodecache}; it wires {@code listen}, {@code http}, the built-in plugins
+ * and the plugins found by {@link java.util.ServiceLoader}.
+ */
+package io.nodecache.server;

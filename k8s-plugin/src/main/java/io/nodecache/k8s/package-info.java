@@ -1,8 +1,9 @@
 /**
  * The {@code kubernetes} plugin: CoreDNS's {@code kubernetes} directive, answering the cluster zone
  * (Kubernetes DNS-Based Service Discovery specification 1.1.0) from an in-memory view of the
- * cluster. It lives in its own module: the server finds {@link io.nodecache.k8s.K8sPluginFactory}
- * (and {@link io.nodecache.k8s.ServiceLinkLookup} for {@code -upstreamsvc}) through {@link
+ * cluster. It lives in its own module: the server's plugin list ({@code plugin.cfg}) names {@link
+ * io.nodecache.k8s.K8sPluginFactory}, loaded by class name, and {@link
+ * io.nodecache.k8s.ServiceLinkLookup} (for {@code -upstreamsvc}) is found through {@link
  * java.util.ServiceLoader}, so the server module never imports fabric8.
  *
  * <p>Syntax, as {@link io.nodecache.k8s.K8sConfig#parse K8sConfig.parse} accepts it:

@@ -4,7 +4,7 @@
  * one line at ERROR on the {@code io.nodecache.errors} logger, {@code plugin/errors: 2 NAME. TYPE:
  * reason}, and lets the failure through; the listener then answers SERVFAIL. Answers pass unlogged
  * whatever their rcode. Its fast path always passes, so it costs no query the byte-level path. It
- * is the first handler of the chain ({@link io.nodecache.chain.ChainOrder}).
+ * is the first handler of the chain ({@link io.nodecache.chain.PluginRegistry}).
  *
  * <p>Syntax, as {@link io.nodecache.errors.ErrorsPluginFactory} accepts it:
  *

@@ -4,8 +4,8 @@
  * serves them, and takes over the live cache entries with the lifetime they have left; with no
  * running instance, entries saved to a file at the last stop are loaded. {@link
  * io.nodecache.handoff.Handoff} is the driver, {@code HandoffProtocol} and {@code CacheTransfer}
- * the text formats. Main drives it around a {@link io.nodecache.server.NodeCache}; in the code it
- * depends on {@code server}, {@code listen} (the sockets), {@code chain} and the {@code cache}
- * plugin (the entries), and nothing below imports it.
+ * the text formats. Main drives it around the server, which it sees only through the narrow {@link
+ * io.nodecache.handoff.HandoffHost}; it depends on {@code listen} (the sockets), {@code chain} and
+ * the {@code cache} plugin (the entries), and only {@code server} and the command line import it.
  */
 package io.nodecache.handoff;

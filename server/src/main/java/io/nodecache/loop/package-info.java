@@ -31,7 +31,7 @@
  *       up to a false loop.
  *   <li>Chain position: CoreDNS runs {@code loop} just before {@code forward}, behind {@code
  *       cache}, {@code hosts} and {@code kubernetes}; here it runs third, after {@code errors} and
- *       {@code log} ({@link io.nodecache.chain.ChainOrder}). The probe name is random, so it is
+ *       {@code log} ({@link io.nodecache.chain.PluginRegistry}). The probe name is random, so it is
  *       answered by neither cache nor hosts either way.
  * </ul>
  */

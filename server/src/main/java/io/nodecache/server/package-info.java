@@ -8,7 +8,9 @@
  * io.nodecache.server.Reloader} is CoreDNS's {@code reload}, {@link io.nodecache.server.Signals}
  * handles SIGTERM/SIGINT and SIGUSR1. It also reads the directives that configure the server rather
  * than the chain: {@code bind}, {@code health}, {@code ready}, {@code prometheus} and {@code
- * reload}. Below {@code io.nodecache}; it wires {@code listen}, {@code http}, the built-in plugins
- * and the plugins found by {@link java.util.ServiceLoader}.
+ * reload}. Its {@link io.nodecache.server.ServerState} (STARTING, SERVING, LAMEDUCK,
+ * HANDED_OVER, STOPPING, STOPPED) changes in one place, {@code NodeCache.move}. Below {@code
+ * io.nodecache}; it wires {@code listen}, {@code http} and {@code handoff}, and builds plugins
+ * only through {@link io.nodecache.chain.PluginRegistry}.
  */
 package io.nodecache.server;

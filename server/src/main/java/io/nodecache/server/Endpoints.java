@@ -39,6 +39,16 @@ final class Endpoints {
     return h;
   }
 
+  /** The configured address of an endpoint kind: "health", "ready" or "prometheus"; null if none. */
+  static String configured(ServerConfig sc, String kind) {
+    return switch (kind) {
+      case "health" -> sc.health().map(ServerConfig.Health::address).orElse(null);
+      case "ready" -> sc.ready().orElse(null);
+      case "prometheus" -> sc.prometheus().orElse(null);
+      default -> null;
+    };
+  }
+
   private static HttpEndpoints.Reply ready(List<String> waiting) {
     return waiting.isEmpty()
         ? HttpEndpoints.Reply.text(200, "OK")

@@ -112,7 +112,20 @@ final class Listeners {
     byAddress.values().forEach(DnsListener::closeConnections);
   }
 
-  int inFlight() {
+  /**
+   * Waits up to {@code millis} for the queries in flight to be answered, after {@link #close}.
+   *
+   * @return how many are still in flight
+   */
+  int drain(long millis) {
+    long deadline = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < deadline && inFlight() > 0) {
+      NodeCache.sleep(10);
+    }
+    return inFlight();
+  }
+
+  private int inFlight() {
     int n = 0;
     for (DnsListener l : byAddress.values()) {
       n += l.processor().inFlight();

@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * HTTP endpoints, and the {@link ServerState} they are in. Reloads swap generations without dropping
  * a query. Every state change goes through {@link #move}.
  */
-public final class NodeCache implements HandoffHost, AutoCloseable {
+public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(NodeCache.class);
 
@@ -76,24 +77,19 @@ public final class NodeCache implements HandoffHost, AutoCloseable {
   }
 
   private Generation generation(Corefile corefile) throws ConfigException {
-    return Generation.build(setup, corefile, transport, scheduler, hooks());
+    return Generation.build(setup, corefile, transport, scheduler, this);
   }
 
-  /** What plugins may ask of this server: a listener address to probe, a fatal stop. */
-  private ServerHooks hooks() {
-    return new ServerHooks() {
-      @Override
-      public InetSocketAddress listenAddress(int port) {
-        synchronized (NodeCache.this) {
-          return listeners.serving(port);
-        }
-      }
+  /** For plugins ({@code loop}): the address serving {@code port}, known once bound. */
+  @Override
+  public synchronized InetSocketAddress listenAddress(int port) {
+    return listeners.serving(port);
+  }
 
-      @Override
-      public void fatal(String message) {
-        onFatal.accept(message);
-      }
-    };
+  /** For plugins ({@code loop}): a condition the server cannot serve through. */
+  @Override
+  public void fatal(String message) {
+    onFatal.accept(message);
   }
 
   /**
@@ -271,14 +267,7 @@ public final class NodeCache implements HandoffHost, AutoCloseable {
 
   /** The bound address of an HTTP endpoint kind: "health", "ready" or "prometheus". */
   public InetSocketAddress httpAddress(String kind) {
-    ServerConfig sc = gen.server();
-    String a =
-        switch (kind) {
-          case "health" -> sc.health().map(ServerConfig.Health::address).orElse(null);
-          case "ready" -> sc.ready().orElse(null);
-          case "prometheus" -> sc.prometheus().orElse(null);
-          default -> null;
-        };
+    String a = Endpoints.configured(gen.server(), kind);
     return a == null || http == null ? null : http.bound(a);
   }
 
@@ -328,28 +317,18 @@ public final class NodeCache implements HandoffHost, AutoCloseable {
       move(ServerState.STOPPING);
       listeners.close();
     }
-    long deadline = System.currentTimeMillis() + drainMillis;
-    while (System.currentTimeMillis() < deadline && inFlight() > 0) {
-      sleep(10);
-    }
-    if (inFlight() > 0) {
-      log.warn("stopping with {} queries still in flight", inFlight());
+    int left = listeners.drain(drainMillis);
+    if (left > 0) {
+      log.warn("stopping with {} queries still in flight", left);
     }
     close();
   }
 
-  private synchronized int inFlight() {
-    return listeners.inFlight();
-  }
-
-  private static void sleep(long ms) {
-    if (ms <= 0) {
-      return;
-    }
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Waits {@code ms}, or less when interrupted. */
+  static void sleep(long ms) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    for (long left; (left = end - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted(); ) {
+      LockSupport.parkNanos(left);
     }
   }
 

@@ -215,22 +215,6 @@ public final class Ip {
     return new Ip(b);
   }
 
-  /** The reverse name below {@code in-addr.arpa.} or {@code ip6.arpa.}, absolute, lower case. */
-  public String reverseName() {
-    StringBuilder sb = new StringBuilder(isV4() ? 30 : 74);
-    if (isV4()) {
-      for (int i = 3; i >= 0; i--) {
-        sb.append(bytes[i] & 0xff).append('.');
-      }
-      return sb.append("in-addr.arpa.").toString();
-    }
-    for (int i = 15; i >= 0; i--) {
-      sb.append(Character.forDigit(bytes[i] & 0xf, 16)).append('.');
-      sb.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append('.');
-    }
-    return sb.append("ip6.arpa.").toString();
-  }
-
   @Override
   public boolean equals(Object o) {
     return o instanceof Ip other && hash == other.hash && Arrays.equals(bytes, other.bytes);

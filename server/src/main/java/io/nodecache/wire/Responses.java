@@ -99,10 +99,6 @@ public final class Responses {
     return response.toWire(limit);
   }
 
-  public static boolean isQuery(Message m) {
-    return !m.getHeader().getFlag(Flags.QR);
-  }
-
   public static boolean isStandardQuery(Message m) {
     return m.getHeader().getOpcode() == Opcode.QUERY;
   }

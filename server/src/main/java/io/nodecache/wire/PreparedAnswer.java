@@ -75,7 +75,7 @@ public final class PreparedAnswer {
     return new PreparedAnswer(wire, Arrays.copyOf(ttls, count), rc);
   }
 
-  /** Length of the question name in the stored answer, for a sanity check against the query. */
+  /** Size of the stored answer in bytes, without an OPT record (see {@link #renderedLength}). */
   public int length() {
     return wire.length;
   }

@@ -21,8 +21,8 @@ public final class Ip {
   /**
    * The address's own bits for IPv4 (no two addresses collide), a mixed fold of them for IPv6.
    * {@link Arrays#hashCode(byte[])} collides for neighbouring addresses ({@code a.b.c.d} and {@code
-   * a.b.(c+1).(d-31)}), which made the reverse map's buckets into trees: 70,000 tree nodes for
-   * 60,000 addresses of a 10,000-Service cluster.
+   * a.b.(c+1).(d-31)}), and a cluster's addresses are mostly neighbours: the reverse map's buckets
+   * turned into trees.
    */
   private static int hash(byte[] b) {
     int h = 0;

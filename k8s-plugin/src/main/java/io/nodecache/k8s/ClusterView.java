@@ -14,8 +14,8 @@ final class ClusterView {
 
   /**
    * Memo capacity: the hot names of a large cluster and their search-path negatives, bounded so that
-   * random names under the zone cost at most about 14 MB (some 440 bytes an entry, measured by
-   * ClusterViewMemoryTest).
+   * queries for random names under the zone cannot grow the memo's heap without limit
+   * (ClusterViewMemoryTest fills it to capacity and prints what that costs).
    */
   static final int MEMO_CAPACITY = 32_768;
 

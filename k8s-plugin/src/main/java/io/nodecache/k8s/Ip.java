@@ -21,8 +21,8 @@ public final class Ip {
   /**
    * The address's own bits for IPv4 (no two addresses collide), a mixed fold of them for IPv6.
    * {@link Arrays#hashCode(byte[])} collides for neighbouring addresses ({@code a.b.c.d} and {@code
-   * a.b.(c+1).(d-31)}), which made the reverse map's buckets into trees: 70,000 tree nodes for
-   * 60,000 addresses of a 10,000-Service cluster.
+   * a.b.(c+1).(d-31)}), and a cluster's addresses are mostly neighbours: the reverse map's buckets
+   * turned into trees.
    */
   private static int hash(byte[] b) {
     int h = 0;
@@ -213,22 +213,6 @@ public final class Ip {
       b[i / 2] |= (byte) (i % 2 == 0 ? d << 4 : d);
     }
     return new Ip(b);
-  }
-
-  /** The reverse name below {@code in-addr.arpa.} or {@code ip6.arpa.}, absolute, lower case. */
-  public String reverseName() {
-    StringBuilder sb = new StringBuilder(isV4() ? 30 : 74);
-    if (isV4()) {
-      for (int i = 3; i >= 0; i--) {
-        sb.append(bytes[i] & 0xff).append('.');
-      }
-      return sb.append("in-addr.arpa.").toString();
-    }
-    for (int i = 15; i >= 0; i--) {
-      sb.append(Character.forDigit(bytes[i] & 0xf, 16)).append('.');
-      sb.append(Character.forDigit((bytes[i] >> 4) & 0xf, 16)).append('.');
-    }
-    return sb.append("ip6.arpa.").toString();
   }
 
   @Override

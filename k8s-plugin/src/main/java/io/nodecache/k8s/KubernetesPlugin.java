@@ -254,11 +254,6 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     return false;
   }
 
-  /** The current view, for tests and measurements. */
-  ClusterView view() {
-    return view.get();
-  }
-
   List<Name> zones() {
     return config.zones();
   }

@@ -52,9 +52,4 @@ public record DnsRequest(
   public boolean checkingDisabled() {
     return query.getHeader().getFlag(Flags.CD);
   }
-
-  /** Largest answer this client accepts over UDP (RFC 6891 §6.2.5), capped by ours. */
-  public int maxUdpSize() {
-    return io.nodecache.wire.Edns.clientLimit(query.getOPT());
-  }
 }

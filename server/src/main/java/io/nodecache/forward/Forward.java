@@ -7,6 +7,7 @@ import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.transport.Transport;
+import io.nodecache.wire.Responses;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
@@ -128,7 +128,7 @@ public final class Forward implements Handler, Lifecycle {
     if (max > 0 && concurrent.incrementAndGet() > max) {
       concurrent.decrementAndGet();
       metrics.maxConcurrentReject();
-      return CompletableFuture.completedFuture(reply(request, Rcode.REFUSED));
+      return CompletableFuture.completedFuture(Responses.recursiveError(request.query(), Rcode.REFUSED));
     }
     Key key =
         new Key(request.name(), request.type(), request.dclass(), request.dnssecOk(), request.checkingDisabled());
@@ -175,23 +175,6 @@ public final class Forward implements Handler, Lifecycle {
       if (opt != null) {
         r.removeRecord(opt, Section.ADDITIONAL);
       }
-    }
-    return r;
-  }
-
-  /** An answer of our own: the client's ID, question and RD, RA set, {@code rcode}. */
-  static Message reply(DnsRequest request, int rcode) {
-    Message q = request.query();
-    Message r = new Message(q.getHeader().getID());
-    r.getHeader().setFlag(Flags.QR);
-    r.getHeader().setFlag(Flags.RA);
-    if (q.getHeader().getFlag(Flags.RD)) {
-      r.getHeader().setFlag(Flags.RD);
-    }
-    r.getHeader().setRcode(rcode);
-    r.addRecord(request.question(), Section.QUESTION);
-    if (q.getOPT() != null) {
-      r.addRecord(new OPTRecord(io.nodecache.wire.Edns.OUR_PAYLOAD, 0, 0, q.getOPT().getFlags()), Section.ADDITIONAL);
     }
     return r;
   }

@@ -45,7 +45,7 @@ public final class ForwardPluginFactory implements PluginFactory {
     Name from = zone(d, d.arg(0));
     List<InetSocketAddress> to = new ArrayList<>();
     for (String t : d.args().subList(1, d.args().size())) {
-      to.addAll(Upstreams.parse(d, t));
+      to.addAll(UpstreamAddresses.parse(d, t));
     }
     if (to.isEmpty()) {
       throw d.error("no upstream in " + d.args().subList(1, d.args().size()));

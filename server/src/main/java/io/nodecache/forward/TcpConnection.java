@@ -78,10 +78,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     return load.get();
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   long lastUsed() {
     return lastUsed;
   }

@@ -16,9 +16,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code coredns_dns_request_duration_seconds}: CoreDNS's per-query duration histogram (buckets
  * 0.25 ms × 2^0..15), recorded with one bucket increment and one sum increment per query and exported
  * to the Prometheus registry at scrape time. Replaces a Micrometer {@code Timer} with the same buckets,
- * which cost 78 ns per record (a time-window max, rotating histogram windows) against 5.6 ns for a
- * counter (JMH {@code MetricsBenchmark}). One set per registry, shared by every server block and
- * every generation, so that counts carry over a reload as Micrometer's meters do.
+ * which also kept a time-window max and rotated histogram windows on every record, many times the cost
+ * of a counter increment (JMH {@code MetricsBenchmark} compares them). One set per registry, shared by
+ * every server block and every generation, so that counts carry over a reload as Micrometer's meters
+ * do.
  */
 public final class DurationHistograms implements MultiCollector {
 

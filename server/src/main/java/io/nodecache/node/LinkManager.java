@@ -26,11 +26,6 @@ final class LinkManager {
     this.errors = errors;
   }
 
-  /** Whether this process created the link (and so may delete it on teardown). */
-  boolean created() {
-    return created;
-  }
-
   void ensure(ReconcileReport.Builder report) {
     try {
       if (!exists()) {

@@ -42,9 +42,9 @@ public final class Transport implements AutoCloseable {
   /**
    * One pooled direct allocator for every channel of this transport. Netty 4.2's default (adaptive)
    * allocator does not pool the listener's recvmmsg buffer (32 x 4 KiB): it allocated and zeroed a
-   * fresh one for every read, about 7 % of a core at 120k qps. Direct arenas only (nothing here uses
-   * heap buffers), one per event loop up to 4, 1 MiB chunks (Netty's default is 4 MiB, and a second
-   * allocator beside the default one cost 5-10 MiB of RSS in the 100,000-name fill).
+   * fresh one for every read, a visible share of a core under load. Direct arenas only (nothing here
+   * uses heap buffers), one per event loop up to 4, 1 MiB chunks (Netty's default is 4 MiB), and one
+   * allocator for every channel: a second one beside the default kept its own chunks resident.
    */
   private static ByteBufAllocator pooled(int threads) {
     int arenas = Math.max(1, Math.min(threads, 4));

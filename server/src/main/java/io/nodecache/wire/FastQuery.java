@@ -220,10 +220,6 @@ public final class FastQuery {
     return dnssecOk;
   }
 
-  public int udpPayload() {
-    return udpPayload;
-  }
-
   /** Largest answer the client accepts on this transport. */
   public int maxAnswer() {
     return maxAnswer;

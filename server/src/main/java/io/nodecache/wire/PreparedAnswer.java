@@ -17,7 +17,7 @@ public final class PreparedAnswer {
   private final byte[] wire;
   /**
    * Per record, its TTL's offset in {@link #wire} then the TTL as stored: one array rather than two,
-   * as a cache holds one answer per entry (100,000 entries: 2.4 MB less heap).
+   * as a cache holds one answer per entry and every array is an object header and a reference more.
    */
   private final int[] ttls;
   private final int rcode;
@@ -75,7 +75,7 @@ public final class PreparedAnswer {
     return new PreparedAnswer(wire, Arrays.copyOf(ttls, count), rc);
   }
 
-  /** Length of the question name in the stored answer, for a sanity check against the query. */
+  /** Size of the stored answer in bytes, without an OPT record (see {@link #renderedLength}). */
   public int length() {
     return wire.length;
   }

@@ -38,6 +38,21 @@ public final class Responses {
   }
 
   /**
+   * {@link #error} as a recursive server gives it: RA set, and when the query had an OPT record, ours
+   * (RFC 6891) with the query's DO bit. The forwarder uses it to refuse a query over its concurrency
+   * limit.
+   */
+  public static Message recursiveError(Message query, int rcode) {
+    Message m = error(query, rcode);
+    m.getHeader().setFlag(Flags.RA);
+    OPTRecord qopt = query.getOPT();
+    if (qopt != null) {
+      m.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, qopt.getFlags() & ExtendedFlags.DO), Section.ADDITIONAL);
+    }
+    return m;
+  }
+
+  /**
    * A header-only reply built from the raw header of a message that could not be decoded: same ID,
    * opcode and RD bit, QR set, the given RCODE, no sections (RFC 1035 §4.1.1 FORMERR).
    */
@@ -97,10 +112,6 @@ public final class Responses {
       return full;
     }
     return response.toWire(limit);
-  }
-
-  public static boolean isQuery(Message m) {
-    return !m.getHeader().getFlag(Flags.QR);
   }
 
   public static boolean isStandardQuery(Message m) {

@@ -18,11 +18,11 @@ import org.xbill.DNS.Address;
  * {@code dns://} prefix, or a resolv.conf-style file (its {@code nameserver} lines, port 53). No name is
  * ever resolved.
  */
-final class Upstreams {
+final class UpstreamAddresses {
 
   static final int DNS_PORT = 53;
 
-  private Upstreams() {}
+  private UpstreamAddresses() {}
 
   static List<InetSocketAddress> parse(Directive d, String raw) throws ConfigException {
     String s = raw;

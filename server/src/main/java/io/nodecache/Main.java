@@ -42,8 +42,8 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    // Leak tracking creates a stack trace per sampled buffer (2 % of CPU under load in the bench
-    // profile); tests run paranoid through Surefire, production off unless asked for.
+    // Leak tracking creates a stack trace per sampled buffer, a cost every query would pay; tests run
+    // paranoid through Surefire, production off unless asked for.
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }

@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * Socket and RFC 7766 limits of the DNS listeners; {@link #DEFAULTS} holds the defaults in one place.
  *
- * @param udpReceiveBuffer SO_RCVBUF of each UDP socket (unbound needed 8 MB to stop drops under load)
+ * @param udpReceiveBuffer SO_RCVBUF of each UDP socket (a burst must fit while the event loop is busy)
  * @param udpBatch datagrams read per recvmmsg call
  * @param tcpIdle idle timeout of a TCP connection
  * @param tcpMaxConnections open TCP connections per listener; more are closed on accept

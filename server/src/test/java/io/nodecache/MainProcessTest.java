@@ -6,7 +6,9 @@ import io.nodecache.testing.DnsClient;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Writer;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The command line as a user runs it: a separate JVM, real signals, exit codes. */
@@ -37,7 +40,7 @@ class MainProcessTest {
     return new ProcessBuilder(cmd).start();
   }
 
-  private static String read(java.io.InputStream in) throws IOException {
+  private static String read(InputStream in) throws IOException {
     return new String(in.readAllBytes(), StandardCharsets.UTF_8);
   }
 
@@ -123,13 +126,13 @@ class MainProcessTest {
     try {
       int port = awaitPort(p);
       InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
-      assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(org.xbill.DNS.Section.ANSWER).get(0).rdataToString()).isEqualTo("10.0.0.1");
+      assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER).get(0).rdataToString()).isEqualTo("10.0.0.1");
       Files.writeString(conf, ".:" + port + " {\n    bind 127.0.0.1\n    hosts {\n        10.0.0.7 www.example.test\n    }\n}\n");
       new ProcessBuilder("kill", "-USR1", Long.toString(p.pid())).start().waitFor();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       String seen = "";
       while (System.nanoTime() < deadline && !seen.equals("10.0.0.7")) {
-        seen = DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(org.xbill.DNS.Section.ANSWER).get(0).rdataToString();
+        seen = DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER).get(0).rdataToString();
       }
       assertThat(seen).isEqualTo("10.0.0.7");
     } finally {
@@ -146,7 +149,7 @@ class MainProcessTest {
     while ((line = out.readLine()) != null) {
       Matcher m = listening.matcher(line);
       if (m.find()) {
-        Thread drain = new Thread(() -> { try { out.transferTo(java.io.Writer.nullWriter()); } catch (IOException e) { } });
+        Thread drain = new Thread(() -> { try { out.transferTo(Writer.nullWriter()); } catch (IOException e) { } });
         drain.setDaemon(true);
         drain.start();
         return Integer.parseInt(m.group(1));

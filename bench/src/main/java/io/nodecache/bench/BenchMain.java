@@ -2,6 +2,7 @@ package io.nodecache.bench;
 
 import io.nodecache.bench.load.LoadMain;
 import java.util.Arrays;
+import org.openjdk.jmh.Main;
 
 /**
  * Entry point of {@code benchmarks.jar}: {@code load ...} runs the load generator, anything else goes
@@ -15,6 +16,6 @@ public final class BenchMain {
     if (args.length > 0 && args[0].equals("load")) {
       System.exit(LoadMain.run(Arrays.copyOfRange(args, 1, args.length)));
     }
-    org.openjdk.jmh.Main.main(args);
+    Main.main(args);
   }
 }

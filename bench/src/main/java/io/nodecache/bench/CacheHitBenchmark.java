@@ -7,7 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.nodecache.cache.Cache;
 import io.nodecache.cache.CachePluginFactory;
 import io.nodecache.chain.DnsRequest;
-import io.nodecache.chain.FastPath;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
@@ -15,7 +14,9 @@ import io.nodecache.chain.Protocol;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.ServerBlock;
 import io.nodecache.wire.FastQuery;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -161,8 +162,8 @@ public class CacheHitBenchmark {
     for (int k = 0; k < 2; k++) {
       byte[] a = {(byte) 10, (byte) (h >>> 16), (byte) (h >>> 8), (byte) k};
       try {
-        m.addRecord(new ARecord(name, DClass.IN, 3600, java.net.InetAddress.getByAddress(a)), Section.ANSWER);
-      } catch (java.net.UnknownHostException e) {
+        m.addRecord(new ARecord(name, DClass.IN, 3600, InetAddress.getByAddress(a)), Section.ANSWER);
+      } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
     }

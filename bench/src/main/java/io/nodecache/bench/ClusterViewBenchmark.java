@@ -46,6 +46,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /**
@@ -110,7 +111,7 @@ public class ClusterViewBenchmark {
       decoded[i] = q;
       queries[i] = BenchSupport.queryBuffer(q.toWire());
       Message a = decoded(i); // the first answer fills the memo the fast path reads
-      if (a.getRcode() != Rcode.NOERROR || a.getSection(org.xbill.DNS.Section.ANSWER).isEmpty()) {
+      if (a.getRcode() != Rcode.NOERROR || a.getSection(Section.ANSWER).isEmpty()) {
         throw new IllegalStateException("no answer for " + name(i) + ": " + a);
       }
     }
@@ -144,7 +145,7 @@ public class ClusterViewBenchmark {
 
   @Benchmark
   public int decoded() throws Exception {
-    return decoded(order[next++ & (SAMPLES - 1)]).getHeader().getCount(org.xbill.DNS.Section.ANSWER);
+    return decoded(order[next++ & (SAMPLES - 1)]).getHeader().getCount(Section.ANSWER);
   }
 
   private Message decoded(int i) throws Exception {

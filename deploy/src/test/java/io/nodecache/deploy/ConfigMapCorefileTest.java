@@ -13,6 +13,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -78,7 +79,7 @@ class ConfigMapCorefileTest {
       assertThat(b.first("prometheus").orElseThrow().args()).containsExactly(":9253");
       assertThat(b.first("forward").orElseThrow().block())
           .extracting(Directive::name, Directive::args)
-          .contains(org.assertj.core.groups.Tuple.tuple("max_concurrent", List.of("1000")));
+          .contains(Tuple.tuple("max_concurrent", List.of("1000")));
     }
     assertThat(cf.blocks().stream().flatMap(b -> b.all("health").stream())).hasSize(1);
     assertThat(cf.blocks().stream().flatMap(b -> b.all("ready").stream())).hasSize(1);
@@ -107,14 +108,14 @@ class ConfigMapCorefileTest {
     assertThat(k8s.block())
         .extracting(Directive::name, Directive::args)
         .contains(
-            org.assertj.core.groups.Tuple.tuple("snapshot", List.of("/var/lib/nodecache/cluster.yaml")),
-            org.assertj.core.groups.Tuple.tuple("pods", List.of("insecure")));
+            Tuple.tuple("snapshot", List.of("/var/lib/nodecache/cluster.yaml")),
+            Tuple.tuple("pods", List.of("insecure")));
     Directive cache = cluster.first("cache").orElseThrow();
     assertThat(cache.block())
         .extracting(Directive::name, Directive::args)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple("success", List.of("9984", "30")),
-            org.assertj.core.groups.Tuple.tuple("denial", List.of("9984", "5")));
+            Tuple.tuple("success", List.of("9984", "30")),
+            Tuple.tuple("denial", List.of("9984", "5")));
 
     // iptables mode: kube-dns-upstream's own ClusterIP (the kube-dns one is ours); IPVS: kube-dns.
     String clusterDns = mode == Install.Mode.IPTABLES ? Install.UPSTREAM_SVC_IP : Install.KUBE_DNS;

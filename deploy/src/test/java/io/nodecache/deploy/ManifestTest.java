@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.nodecache.config.Flags;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -305,7 +306,7 @@ class ManifestTest {
   }
 
   private static long bytes(Quantity q) {
-    return Quantity.getAmountInBytes(q).setScale(0, java.math.RoundingMode.UP).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
+    return Quantity.getAmountInBytes(q).setScale(0, RoundingMode.UP).min(BigDecimal.valueOf(Long.MAX_VALUE)).longValue();
   }
 
   static String configItemPath(List<HasMetadata> objects) {

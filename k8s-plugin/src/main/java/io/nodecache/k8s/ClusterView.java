@@ -1,6 +1,7 @@
 package io.nodecache.k8s;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -173,7 +174,7 @@ final class ClusterView {
         reverse.remove(ip);
       }
     } else if (v instanceof PtrTarget[] list) {
-      PtrTarget[] kept = java.util.Arrays.stream(list).filter(t -> t.entry() != old).toArray(PtrTarget[]::new);
+      PtrTarget[] kept = Arrays.stream(list).filter(t -> t.entry() != old).toArray(PtrTarget[]::new);
       if (kept.length == 0) {
         reverse.remove(ip);
       } else {
@@ -206,8 +207,8 @@ final class ClusterView {
       }
     }
     if (i < n) {
-      ready = java.util.Arrays.copyOf(ready, i);
-      ports = java.util.Arrays.copyOf(ports, i);
+      ready = Arrays.copyOf(ready, i);
+      ports = Arrays.copyOf(ports, i);
     }
     return new ServiceEntry(svc, ready, ports);
   }
@@ -223,7 +224,7 @@ final class ClusterView {
       list = new PtrTarget[] {p, t};
     } else {
       PtrTarget[] old = (PtrTarget[]) prev;
-      list = java.util.Arrays.copyOf(old, old.length + 1);
+      list = Arrays.copyOf(old, old.length + 1);
       list[old.length] = t;
     }
     reverse.put(ip, list);

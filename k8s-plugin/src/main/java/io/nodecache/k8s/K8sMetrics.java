@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -13,7 +16,7 @@ import java.util.function.Supplier;
 final class K8sMetrics {
 
   private final MeterRegistry meters;
-  private final java.util.List<Gauge> gauges = new java.util.ArrayList<>();
+  private final List<Gauge> gauges = new ArrayList<>();
   private final Timer builds;
   private final Counter snapshotWrites;
   private final Counter snapshotFailures;
@@ -54,7 +57,7 @@ final class K8sMetrics {
   }
 
   void built(long nanos) {
-    builds.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    builds.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   void snapshotWritten(boolean ok) {

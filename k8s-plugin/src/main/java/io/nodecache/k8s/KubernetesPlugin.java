@@ -8,6 +8,8 @@ import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
+import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -101,15 +103,15 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
         int n = snapshot.load(fromFile, slimmer);
         publish(ClusterView.build(fromFile, config, epochSeconds.getAsLong()));
         log.info("kubernetes: {} objects loaded from snapshot {}", n, snapshot.path());
-        io.nodecache.k8s.HeapCompaction.afterBulkLoad("the snapshot");
-      } catch (java.io.IOException e) {
+        HeapCompaction.afterBulkLoad("the snapshot");
+      } catch (IOException e) {
         if (!config.hasApi()) {
           throw e;
         }
         log.warn("kubernetes: snapshot {} not loaded: {}", snapshot.path(), e.getMessage());
       }
     } else if (!config.hasApi()) {
-      throw new java.io.FileNotFoundException("kubernetes: snapshot " + config.snapshot() + " not found");
+      throw new FileNotFoundException("kubernetes: snapshot " + config.snapshot() + " not found");
     }
     if (config.hasApi()) {
       api = new ApiSource(config, live, slimmer, RandomGenerator.getDefault());
@@ -123,7 +125,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     scheduler.execute(
         () -> {
           rebuild();
-          io.nodecache.k8s.HeapCompaction.afterBulkLoad("the initial lists");
+          HeapCompaction.afterBulkLoad("the initial lists");
         });
   }
 
@@ -170,7 +172,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       try {
         snapshot.write(live);
         metrics.snapshotWritten(true);
-      } catch (java.io.IOException | RuntimeException e) {
+      } catch (IOException | RuntimeException e) {
         metrics.snapshotWritten(false);
         log.warn("kubernetes: writing snapshot {} failed: {}", snapshot.path(), e.toString());
       }

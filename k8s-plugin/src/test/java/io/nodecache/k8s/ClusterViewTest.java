@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.wire.PreparedAnswer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ class ClusterViewTest {
     for (String name : List.of("a.ns.svc.cluster.local.", "b.ns.svc.cluster.local.", "x.a.ns.svc.cluster.local.",
         "cluster.local.")) {
       Message m = answerer.answer(Fixtures.request(name, Type.A).query(), v1, zone);
-      v1.memo().put(Name.fromString(name).toWireCanonical(), Type.A, io.nodecache.wire.PreparedAnswer.of(m),
+      v1.memo().put(Name.fromString(name).toWireCanonical(), Type.A, PreparedAnswer.of(m),
           Answerer.dependency(Name.fromString(name), zone, m));
     }
     assertThat(v1.memo().size()).isEqualTo(4);

@@ -1,6 +1,7 @@
 package io.nodecache.chain;
 
 import java.net.InetSocketAddress;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -45,7 +46,7 @@ public record DnsRequest(
   /** The EDNS DO bit (RFC 3225). */
   public boolean dnssecOk() {
     OPTRecord opt = query.getOPT();
-    return opt != null && (opt.getFlags() & org.xbill.DNS.ExtendedFlags.DO) != 0;
+    return opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
   }
 
   /** The CD header bit (RFC 4035 §3.2.2). */

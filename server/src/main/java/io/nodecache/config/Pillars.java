@@ -1,8 +1,14 @@
 package io.nodecache.config;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,21 +24,21 @@ public final class Pillars {
   private Pillars() {}
 
   public static String fill(String text, Flags flags, Map<String, String> env) throws ConfigException {
-    return fill(text, flags, env, service -> java.util.Optional.empty());
+    return fill(text, flags, env, service -> Optional.empty());
   }
 
   /** Every lookup found through {@link java.util.ServiceLoader}, asked in turn. */
   public static ServiceAddressLookup discoveredLookups() {
-    java.util.List<ServiceAddressLookup> all = new java.util.ArrayList<>();
-    java.util.ServiceLoader.load(ServiceAddressLookup.class).forEach(all::add);
+    List<ServiceAddressLookup> all = new ArrayList<>();
+    ServiceLoader.load(ServiceAddressLookup.class).forEach(all::add);
     return service -> {
       for (ServiceAddressLookup l : all) {
-        java.util.Optional<String> ip = l.clusterIp(service);
+        Optional<String> ip = l.clusterIp(service);
         if (ip.isPresent()) {
           return ip;
         }
       }
-      return java.util.Optional.empty();
+      return Optional.empty();
     };
   }
 
@@ -68,7 +74,7 @@ public final class Pillars {
     }
     out = out.replace("__PILLAR__UPSTREAM__SERVERS__", "/etc/resolv.conf");
     out = out.replace("__PROMETHEUS__ENDPOINT__", flags.prometheusListenAddress());
-    java.util.regex.Matcher left = java.util.regex.Pattern.compile("__PILLAR__[A-Z_]*?__(?![A-Z])").matcher(out);
+    Matcher left = Pattern.compile("__PILLAR__[A-Z_]*?__(?![A-Z])").matcher(out);
     if (left.find()) {
       throw new ConfigException("placeholder " + left.group() + " is not filled in (substitute it when deploying)");
     }

@@ -1,12 +1,14 @@
 package io.nodecache.errors;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
+import io.nodecache.wire.FastQuery;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -38,9 +40,9 @@ public final class ErrorsPluginFactory implements PluginFactory {
   }
 
   /** Logs failures of the decoded path; byte-level answers never fail, so the fast path passes. */
-  private static final class Errors implements Handler, io.nodecache.chain.FastPath {
+  private static final class Errors implements Handler, FastPath {
       @Override
-      public Result fast(io.nodecache.wire.FastQuery q) {
+      public Result fast(FastQuery q) {
         return Result.PASS;
       }
 

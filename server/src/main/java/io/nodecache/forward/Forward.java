@@ -8,6 +8,7 @@ import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.transport.Transport;
 import io.nodecache.wire.Responses;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,7 +69,7 @@ public final class Forward implements Handler, Lifecycle {
   private static SecureRandom idSource() {
     try {
       return SecureRandom.getInstance("DRBG");
-    } catch (java.security.NoSuchAlgorithmException e) {
+    } catch (NoSuchAlgorithmException e) {
       return new SecureRandom();
     }
   }

@@ -4,6 +4,7 @@ import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.Protocol;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BiConsumer;
 import org.xbill.DNS.Flags;
@@ -109,7 +110,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
       return;
     }
     failures++;
-    lastError = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    lastError = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     if (UpstreamException.kindOf(e) != UpstreamException.Kind.OVERLOADED) {
       // Our own in-flight cap is not the upstream's fault.
       u.healthCheck();

@@ -1,5 +1,7 @@
 package io.nodecache.forward;
 
+import java.util.concurrent.CompletionException;
+
 /** Why one try towards an upstream failed; carries no stack trace (it is an expected outcome). */
 final class UpstreamException extends Exception {
 
@@ -30,7 +32,7 @@ final class UpstreamException extends Exception {
   /** The kind of {@code t} (unwrapping completion wrappers), or NETWORK for anything unexpected. */
   static Kind kindOf(Throwable t) {
     Throwable c = t;
-    while (c instanceof java.util.concurrent.CompletionException && c.getCause() != null) {
+    while (c instanceof CompletionException && c.getCause() != null) {
       c = c.getCause();
     }
     return c instanceof UpstreamException u ? u.kind : Kind.NETWORK;

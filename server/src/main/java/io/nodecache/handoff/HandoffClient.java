@@ -13,6 +13,7 @@ import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
 import io.netty.util.ReferenceCountUtil;
 import io.nodecache.listen.DnsListener;
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -165,7 +166,7 @@ public final class HandoffClient {
           text.append(buf.toString(StandardCharsets.UTF_8));
           lines(ctx);
         }
-      } catch (RuntimeException | java.io.IOException e) {
+      } catch (RuntimeException | IOException e) {
         sockets.completeExceptionally(e);
         ctx.close();
       } finally {
@@ -225,7 +226,7 @@ public final class HandoffClient {
       for (int fd : fds) {
         try {
           new FileDescriptor(fd).close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // already closed
         }
       }

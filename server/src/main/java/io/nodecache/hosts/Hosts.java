@@ -1,9 +1,11 @@
 package io.nodecache.hosts;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
+import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -13,12 +15,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.AAAARecord;
@@ -36,7 +40,7 @@ import org.xbill.DNS.Type;
  * CoreDNS's {@code hosts}: answers A, AAAA and PTR from a hosts file and inline entries; a known name
  * without records of the asked type gets NODATA; unknown names fall through or get NXDOMAIN.
  */
-final class Hosts implements Handler, Lifecycle, io.nodecache.chain.FastPath {
+final class Hosts implements Handler, Lifecycle, FastPath {
 
   private static final Logger log = LoggerFactory.getLogger(Hosts.class);
 
@@ -73,8 +77,8 @@ final class Hosts implements Handler, Lifecycle, io.nodecache.chain.FastPath {
 
   private void use(HostsTable t) {
     int[] h =
-        java.util.stream.Stream.concat(t.byName.keySet().stream(), t.byReverse.keySet().stream())
-            .mapToInt(n -> io.nodecache.wire.FastQuery.hashOf(n.toWireCanonical()))
+        Stream.concat(t.byName.keySet().stream(), t.byReverse.keySet().stream())
+            .mapToInt(n -> FastQuery.hashOf(n.toWireCanonical()))
             .sorted()
             .toArray();
     table = t;
@@ -82,17 +86,17 @@ final class Hosts implements Handler, Lifecycle, io.nodecache.chain.FastPath {
   }
 
   @Override
-  public Result fast(io.nodecache.wire.FastQuery q) {
+  public Result fast(FastQuery q) {
     if (!matches(q, zoneWires, false)) {
       return Result.PASS;
     }
-    if (java.util.Arrays.binarySearch(hashes, q.qnameHash()) >= 0) {
+    if (Arrays.binarySearch(hashes, q.qnameHash()) >= 0) {
       return Result.SLOW; // (probably) ours: answered on the decoded path
     }
     return matches(q, fallthroughWires, settings.fallthroughAll()) ? Result.PASS : Result.SLOW;
   }
 
-  private static boolean matches(io.nodecache.wire.FastQuery q, byte[][] zones, boolean all) {
+  private static boolean matches(FastQuery q, byte[][] zones, boolean all) {
     if (all) {
       return true;
     }

@@ -1,29 +1,34 @@
 package io.nodecache.listen;
 
-import io.nodecache.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelException;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.socket.SocketProtocolFamily;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.channel.unix.UnixChannel;
 import io.netty.channel.unix.UnixChannelOption;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.nodecache.transport.Transport;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * UDP and TCP sockets of one address and port. With epoll, one SO_REUSEPORT UDP socket per event loop
@@ -33,7 +38,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class DnsListener implements AutoCloseable {
 
   private static final int MAX_QUERY = 4096;
-  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(DnsListener.class);
+  private static final Logger log = LoggerFactory.getLogger(DnsListener.class);
   /** setsockopt(SOL_SOCKET, SO_RCVBUFFORCE): Linux's SOL_SOCKET is 1, SO_RCVBUFFORCE 33. */
   private static final IntegerUnixChannelOption SO_RCVBUFFORCE = new IntegerUnixChannelOption("SO_RCVBUFFORCE", 1, 33);
   private static final AtomicBoolean BUFFER_REPORTED = new AtomicBoolean();
@@ -60,7 +65,7 @@ public final class DnsListener implements AutoCloseable {
       for (int fd : all) {
         try {
           new FileDescriptor(fd).close();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
           // already closed: nothing to release
         }
       }
@@ -109,8 +114,8 @@ public final class DnsListener implements AutoCloseable {
    * wildcard (no {@code bind}) stays dual-stack, as CoreDNS listens.
    */
   private static SocketProtocolFamily family(InetSocketAddress address) {
-    java.net.InetAddress ip = address.getAddress();
-    return ip instanceof java.net.Inet4Address && !ip.isAnyLocalAddress()
+    InetAddress ip = address.getAddress();
+    return ip instanceof Inet4Address && !ip.isAnyLocalAddress()
         ? SocketProtocolFamily.INET
         : SocketProtocolFamily.INET6;
   }

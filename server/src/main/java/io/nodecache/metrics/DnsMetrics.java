@@ -3,6 +3,7 @@ package io.nodecache.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,7 +54,7 @@ public final class DnsMetrics {
     this.plugins = List.copyOf(plugins);
     this.responses = new AtomicReferenceArray<>(24 * (this.plugins.size() + 1));
     this.histograms =
-        registry instanceof io.micrometer.prometheusmetrics.PrometheusMeterRegistry p
+        registry instanceof PrometheusMeterRegistry p
             ? DurationHistograms.of(p.getPrometheusRegistry())
             : null;
   }

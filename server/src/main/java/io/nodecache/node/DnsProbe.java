@@ -14,6 +14,7 @@ import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Flags;
@@ -155,7 +156,7 @@ public interface DnsProbe {
         socket.setSoTimeout(remaining(millis, start));
         DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
         socket.receive(packet);
-        Message reply = parse(java.util.Arrays.copyOf(buffer, packet.getLength()));
+        Message reply = parse(Arrays.copyOf(buffer, packet.getLength()));
         // A stray datagram (another query's late reply) is not ours: keep waiting until the deadline.
         if (reply != null && matches(query, reply)) {
           return reply;

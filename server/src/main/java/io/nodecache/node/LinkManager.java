@@ -1,5 +1,6 @@
 package io.nodecache.node;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -113,7 +114,7 @@ final class LinkManager {
   private void addAddress(InetAddress ip) throws SetupException {
     // nodad: an IPv6 address on a link that is down would stay tentative, and binding it would fail.
     List<String> argv =
-        ip instanceof java.net.Inet6Address
+        ip instanceof Inet6Address
             ? List.of("ip", "-6", "addr", "add", Addresses.hostCidr(ip), "dev", name, "nodad")
             : List.of("ip", "-4", "addr", "add", Addresses.hostCidr(ip), "dev", name);
     CommandRunner.Result result = runner.run(argv, null);
@@ -145,7 +146,7 @@ final class LinkManager {
   }
 
   private static String family(InetAddress ip) {
-    return ip instanceof java.net.Inet6Address ? "-6" : "-4";
+    return ip instanceof Inet6Address ? "-6" : "-4";
   }
 
   private SetupException failure(String type, CommandRunner.Result result) {

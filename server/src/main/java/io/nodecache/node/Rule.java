@@ -4,6 +4,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One netfilter rule of node-cache's set: {@code -p PROTO -d IP --dport PORT} (or {@code -s/--sport})
@@ -85,7 +86,7 @@ record Rule(
 
   /** The chain of {@code table inet nodecache} this rule goes to. */
   String nftChain() {
-    return table + "_" + chain.toLowerCase(java.util.Locale.ROOT);
+    return table + "_" + chain.toLowerCase(Locale.ROOT);
   }
 
   /** The rule as an nft statement, in the form {@code nft list} prints it back. */

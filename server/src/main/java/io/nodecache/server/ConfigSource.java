@@ -1,13 +1,15 @@
 package io.nodecache.server;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.Flags;
 import io.nodecache.config.KubeDnsConfig;
 import io.nodecache.config.Pillars;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.nodecache.config.ServiceAddressLookup;
+import io.nodecache.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,12 +37,12 @@ public final class ConfigSource {
   private final Map<String, String> env;
   private final Counter configMapErrors;
   private KubeDnsConfig lastGood = KubeDnsConfig.EMPTY;
-  private final io.nodecache.config.ServiceAddressLookup lookup = Pillars.discoveredLookups();
+  private final ServiceAddressLookup lookup = Pillars.discoveredLookups();
 
   public ConfigSource(Flags flags, Map<String, String> env, MeterRegistry meters) {
     this.flags = flags;
     this.env = env;
-    this.configMapErrors = io.nodecache.metrics.ServerMetrics.setupError(meters, "configmap");
+    this.configMapErrors = ServerMetrics.setupError(meters, "configmap");
   }
 
   /** The directory of the kube-dns ConfigMap, or null: {@code -kubednscm}, else /etc/kube-dns if present. */

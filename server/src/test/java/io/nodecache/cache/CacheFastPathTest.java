@@ -8,7 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.cache.FakeUpstream.Answer;
+import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
+import io.nodecache.chain.Next;
+import io.nodecache.chain.Protocol;
 import io.nodecache.wire.FastQuery;
 import java.util.ArrayList;
 import java.util.List;
@@ -151,15 +154,15 @@ class CacheFastPathTest {
       throws Exception {
     try (CacheHarness h = new CacheHarness("cache")) {
       h.upstream.answer("ad.example.org.", Type.A, "ad.example.org. 300 IN A 192.0.2.1");
-      io.nodecache.chain.Next validating =
+      Next validating =
           r -> h.upstream.handle(r).thenApply(m -> {
             m.getHeader().setFlag(Flags.AD);
             return m;
           });
       Message first = query("ad.example.org.", Type.A, 1, false, dnssecOk, false);
       first.getHeader().setFlag(Flags.AD);
-      h.cache.handle(new io.nodecache.chain.DnsRequest(first, CacheHarness.CLIENT, CacheHarness.CLIENT,
-          io.nodecache.chain.Protocol.UDP, ".", "dns://:53"), validating).toCompletableFuture().get();
+      h.cache.handle(new DnsRequest(first, CacheHarness.CLIENT, CacheHarness.CLIENT,
+          Protocol.UDP, ".", "dns://:53"), validating).toCompletableFuture().get();
       Message q = query("ad.example.org.", Type.A, 2, false, dnssecOk, false);
       if (ad) {
         q.getHeader().setFlag(Flags.AD);

@@ -2,6 +2,7 @@ package io.nodecache.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -35,8 +36,8 @@ class CacheMetricsTest {
 
   @Test
   void aReloadedCacheOwnsTheEntriesGaugeAfterTheOldOneStops() throws Exception {
-    io.micrometer.core.instrument.simple.SimpleMeterRegistry registry =
-        new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    SimpleMeterRegistry registry =
+        new SimpleMeterRegistry();
     CacheHarness old = new CacheHarness("cache", registry);
     try (CacheHarness next = new CacheHarness("cache", registry)) {
       next.upstream.answer("m.example.org.", Type.A, "m.example.org. 300 IN A 192.0.2.1");

@@ -3,6 +3,7 @@ package io.nodecache.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nodecache.chain.PluginRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.ServerBlock;
@@ -132,7 +133,7 @@ class CachePluginFactoryTest {
   @Test
   void theFactoryIsNamedCache() {
     assertThat(new CachePluginFactory().name()).isEqualTo("cache");
-    assertThat(io.nodecache.chain.PluginRegistry.builtin().chainOrder()).contains("cache");
+    assertThat(PluginRegistry.builtin().chainOrder()).contains("cache");
     assertThat(List.of(new CachePluginFactory().name())).containsExactly("cache");
   }
 }

@@ -6,7 +6,11 @@ import static io.nodecache.cache.FakeUpstream.soa;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.cache.FakeUpstream.Answer;
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Next;
+import io.nodecache.chain.Protocol;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -277,12 +281,12 @@ class CacheTest {
     try (CacheHarness h = new CacheHarness("cache")) {
       h.upstream.answer("d.example.org.", Type.A, "d.example.org. 300 IN A 192.0.2.8");
       h.upstream.answer("e.example.org.", Type.A, "e.example.org. 300 IN A 192.0.2.9");
-      Message wrong = h.upstream.handle(new io.nodecache.chain.DnsRequest(query("e.example.org.", Type.A),
-          CacheHarness.CLIENT, CacheHarness.CLIENT, io.nodecache.chain.Protocol.UDP, ".", "x"))
+      Message wrong = h.upstream.handle(new DnsRequest(query("e.example.org.", Type.A),
+          CacheHarness.CLIENT, CacheHarness.CLIENT, Protocol.UDP, ".", "x"))
           .toCompletableFuture().get();
-      io.nodecache.chain.Next liar = r -> java.util.concurrent.CompletableFuture.completedFuture(wrong);
-      io.nodecache.chain.DnsRequest r = new io.nodecache.chain.DnsRequest(query("d.example.org.", Type.A),
-          CacheHarness.CLIENT, CacheHarness.CLIENT, io.nodecache.chain.Protocol.UDP, ".", "dns://:53");
+      Next liar = r -> CompletableFuture.completedFuture(wrong);
+      DnsRequest r = new DnsRequest(query("d.example.org.", Type.A),
+          CacheHarness.CLIENT, CacheHarness.CLIENT, Protocol.UDP, ".", "dns://:53");
       h.cache.handle(r, liar).toCompletableFuture().get();
       assertThat(h.cache.size()).isZero();
       assertThat(h.count("coredns_cache_drops_total")).isEqualTo(1);

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Section;
@@ -37,7 +38,7 @@ class UniqueNameFloodTest {
             TestUpstream.start(
                 q -> {
                   Message m = new Message(q.getHeader().getID());
-                  m.getHeader().setFlag(org.xbill.DNS.Flags.QR);
+                  m.getHeader().setFlag(Flags.QR);
                   m.addRecord(q.getQuestion(), Section.QUESTION);
                   m.addRecord(Records.rr(q.getQuestion().getName() + " 300 IN A 192.0.2.7"), Section.ANSWER);
                   return m;

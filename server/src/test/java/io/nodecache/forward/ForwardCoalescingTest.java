@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -89,7 +90,7 @@ class ForwardCoalescingTest {
     Forward f = fx.forward("forward . " + up.hostPort() + " {\n force_tcp\n}");
     up.delay(Duration.ofMillis(300));
     Message cd = query("www.example.test", "A");
-    cd.getHeader().setFlag(org.xbill.DNS.Flags.CD);
+    cd.getHeader().setFlag(Flags.CD);
     List<CompletableFuture<Message>> all =
         List.of(
             send(f, query("www.example.test", "A")),

@@ -5,14 +5,21 @@ import static io.nodecache.testing.Records.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.testing.TestUpstream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 
 /**
  * A burst of distinct queries from several threads against a cold TCP pool: every query gets an outcome.
@@ -46,7 +53,7 @@ class ForwardColdBurstTest {
   }
 
   private static List<CompletableFuture<Message>> burst(Forward f, int round) throws InterruptedException {
-    List<CompletableFuture<Message>> answers = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<Message>> answers = Collections.synchronizedList(new ArrayList<>());
     CountDownLatch go = new CountDownLatch(1);
     List<Thread> threads = new ArrayList<>();
     for (int t = 0; t < THREADS; t++) {
@@ -76,14 +83,14 @@ class ForwardColdBurstTest {
 
   private static Message answer(Message q) {
     Message a = new Message(q.getHeader().getID());
-    a.getHeader().setFlag(org.xbill.DNS.Flags.QR);
-    a.addRecord(q.getQuestion(), org.xbill.DNS.Section.QUESTION);
+    a.getHeader().setFlag(Flags.QR);
+    a.addRecord(q.getQuestion(), Section.QUESTION);
     try {
       a.addRecord(
-          new org.xbill.DNS.ARecord(q.getQuestion().getName(), org.xbill.DNS.DClass.IN, 30,
-              java.net.InetAddress.getByName("192.0.2.1")),
-          org.xbill.DNS.Section.ANSWER);
-    } catch (java.net.UnknownHostException e) {
+          new ARecord(q.getQuestion().getName(), DClass.IN, 30,
+              InetAddress.getByName("192.0.2.1")),
+          Section.ANSWER);
+    } catch (UnknownHostException e) {
       throw new IllegalStateException(e);
     }
     return a;

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The whole server on port 0 forwarding over TCP only to a real upstream on loopback. */
@@ -58,7 +59,7 @@ class ForwardEndToEndTest {
     assertThat(Records.answers(a)).containsExactly("www.example.test. 30 IN A 192.0.2.80");
     Message b = DnsClient.tcp(dns, DnsClient.query("WWW.Example.test.", Type.AAAA));
     assertThat(b.getQuestion().getName().toString()).isEqualTo("WWW.Example.test.");
-    assertThat(b.getSection(org.xbill.DNS.Section.ANSWER)).hasSize(1);
+    assertThat(b.getSection(Section.ANSWER)).hasSize(1);
     assertThat(DnsClient.udp(dns, DnsClient.query("nope.example.test.", Type.A)).getRcode()).isEqualTo(Rcode.NXDOMAIN);
     assertThat(up.udpQueries()).isZero();
     assertThat(up.tcpQueries()).isEqualTo(3);

@@ -16,14 +16,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Type;
 
 /** Failover, deadlines, health checks and limits with two real upstreams on loopback. */
 class ForwardFailoverTest {
@@ -122,8 +125,8 @@ class ForwardFailoverTest {
     assertThat(answers(ask(f, query("www.example.test", "A")))).containsExactly(WWW);
     assertThat(clientQueries(a)).isEqualTo(2);
     assertThat(a.received()).anyMatch(m -> m.getQuestion().getName().equals(Name.root)
-        && m.getQuestion().getType() == org.xbill.DNS.Type.NS
-        && m.getHeader().getFlag(org.xbill.DNS.Flags.RD));
+        && m.getQuestion().getType() == Type.NS
+        && m.getHeader().getFlag(Flags.RD));
   }
 
   @Test
@@ -135,15 +138,15 @@ class ForwardFailoverTest {
         () -> a.received().stream().anyMatch(m -> m.getQuestion().getName().toString().equals("example.org.")));
     Message check = a.received().stream()
         .filter(m -> m.getQuestion().getName().toString().equals("example.org.")).findFirst().orElseThrow();
-    assertThat(check.getQuestion().getType()).isEqualTo(org.xbill.DNS.Type.NS);
-    assertThat(check.getHeader().getFlag(org.xbill.DNS.Flags.RD)).isFalse();
+    assertThat(check.getQuestion().getType()).isEqualTo(Type.NS);
+    assertThat(check.getHeader().getFlag(Flags.RD)).isFalse();
   }
 
   @Test
   void whenAllAreDownOneIsTriedAtRandom() throws Exception {
     // Health checks (. NS) and "hang." go unanswered; www is answered.
     var responder = Records.responder(WWW);
-    java.util.function.UnaryOperator<Message> picky =
+    UnaryOperator<Message> picky =
         q -> q.getQuestion().getName().equals(Name.root) || q.getQuestion().getName().toString().startsWith("hang.")
             ? null : responder.apply(q);
     a.answer(picky);

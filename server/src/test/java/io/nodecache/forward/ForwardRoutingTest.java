@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.chain.Protocol;
 import io.nodecache.testing.TestUpstream;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ import org.xbill.DNS.Rcode;
 class ForwardRoutingTest {
 
   private ForwardFixture fx;
-  private final List<TestUpstream> ups = new java.util.ArrayList<>();
+  private final List<TestUpstream> ups = new ArrayList<>();
 
   @BeforeEach
   void setUp() throws Exception {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 
@@ -184,6 +185,6 @@ class ForwardTcpTest {
     assertThat(a.getOPT()).isNotNull();
     Message seen = up.received().get(0);
     assertThat(seen.getOPT()).isNotNull();
-    assertThat(seen.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isNotZero();
+    assertThat(seen.getOPT().getFlags() & ExtendedFlags.DO).isNotZero();
   }
 }

@@ -6,8 +6,10 @@ import static io.nodecache.testing.Records.query;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.chain.Protocol;
-import io.nodecache.testing.TestUpstream;
 import io.nodecache.testing.Spoof;
+import io.nodecache.testing.TestUpstream;
+import java.net.InetAddress;
+import java.util.HashSet;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 
 /** Transport choice (client's, prefer_udp, TC retry) and anti-spoofing, against a real upstream. */
@@ -66,7 +69,7 @@ class ForwardUdpTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"", "force_tcp"})
   void ipv6Upstream(String options) throws Exception {
-    try (TestUpstream v6 = TestUpstream.startOn(java.net.InetAddress.getByName("::1"), WWW)) {
+    try (TestUpstream v6 = TestUpstream.startOn(InetAddress.getByName("::1"), WWW)) {
       Forward f = fx.forward("forward . " + v6.hostPort() + " {\n" + options + "\n}");
       assertThat(answers(ask(f, query("www.example.test", "A")))).containsExactly(WWW);
       assertThat(v6.queries()).isEqualTo(1);
@@ -79,7 +82,7 @@ class ForwardUdpTest {
     Forward f = forward();
     up.truncateUdp(true);
     Message a = ask(f, query("big.example.test", "TXT"));
-    assertThat(a.getHeader().getFlag(org.xbill.DNS.Flags.TC)).isFalse();
+    assertThat(a.getHeader().getFlag(Flags.TC)).isFalse();
     assertThat(answers(a)).hasSize(1);
     assertThat(up.udpQueries()).isEqualTo(1);
     assertThat(up.tcpQueries()).isEqualTo(1);
@@ -95,10 +98,10 @@ class ForwardUdpTest {
       assertThat(ask(f, q).getHeader().getID()).isEqualTo(7);
     }
     assertThat(up.udpSourcePorts()).hasSize(n);
-    assertThat(new java.util.HashSet<>(up.udpSourcePorts())).as("a new random port every %d queries", UdpClient.MAX_USES).hasSize(3);
+    assertThat(new HashSet<>(up.udpSourcePorts())).as("a new random port every %d queries", UdpClient.MAX_USES).hasSize(3);
     // Not the client's ID: a random 16-bit ID may still be 7 once by chance (n / 65,536), never often.
     assertThat(up.received()).extracting(m -> m.getHeader().getID()).filteredOn(id -> id == 7).hasSizeLessThanOrEqualTo(1);
-    assertThat(new java.util.HashSet<>(up.received().stream().map(m -> m.getHeader().getID()).toList()).size())
+    assertThat(new HashSet<>(up.received().stream().map(m -> m.getHeader().getID()).toList()).size())
         .as("IDs drawn at random").isGreaterThan(n - 10);
   }
 

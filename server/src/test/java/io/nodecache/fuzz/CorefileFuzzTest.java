@@ -4,6 +4,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.CorefileParser;
 import java.util.Map;
+import org.assertj.core.api.Assertions;
 
 /** Any text given to the Corefile parser either parses or is a ConfigException with a place. */
 class CorefileFuzzTest {
@@ -16,7 +17,7 @@ class CorefileFuzzTest {
     try {
       new CorefileParser("Corefile", Map.of("X", "y"), 53).parse(text);
     } catch (ConfigException e) {
-      org.assertj.core.api.Assertions.assertThat(e.getMessage()).as("error with file:line").startsWith("Corefile:");
+      Assertions.assertThat(e.getMessage()).as("error with file:line").startsWith("Corefile:");
     }
   }
 }

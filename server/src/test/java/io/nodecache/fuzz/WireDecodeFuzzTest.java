@@ -8,7 +8,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.chain.Chain;
+import io.nodecache.chain.LocalZones;
+import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.Protocol;
+import io.nodecache.hosts.HostsPluginFactory;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
 import io.nodecache.metrics.DnsMetrics;
@@ -16,6 +19,7 @@ import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.xbill.DNS.Message;
 
 /**
@@ -29,11 +33,11 @@ class WireDecodeFuzzTest {
 
   WireDecodeFuzzTest() throws Exception {
     var corefile = TestServers.parse(". {\n  hosts {\n    10.0.0.1 www.example.test\n  }\n}\n");
-    var hosts = new io.nodecache.hosts.HostsPluginFactory();
+    var hosts = new HostsPluginFactory();
     var ctx =
-        new io.nodecache.chain.PluginContext(
+        new PluginContext(
             corefile.blocks().get(0), "dns://:53", new SimpleMeterRegistry(), System::nanoTime, null, null,
-            new io.nodecache.chain.LocalZones(), java.util.Map.of());
+            new LocalZones(), Map.of());
     Chain chain = new Chain(List.of(hosts.create(corefile.blocks().get(0).directives().get(0), ctx)));
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
     processor =

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
 import io.nodecache.testing.TestUpstream;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
@@ -32,9 +34,9 @@ final class CacheHandoffTestAnswers {
       int n = Math.abs(question.getName().hashCode()) % 250 + 1;
       try {
         a.addRecord(
-            new ARecord(question.getName(), DClass.IN, 300, java.net.InetAddress.getByName("10.9.0." + n)),
+            new ARecord(question.getName(), DClass.IN, 300, InetAddress.getByName("10.9.0." + n)),
             Section.ANSWER);
-      } catch (java.net.UnknownHostException e) {
+      } catch (UnknownHostException e) {
         throw new IllegalStateException(e);
       }
     }

@@ -3,6 +3,7 @@ package io.nodecache.handoff;
 import static io.nodecache.handoff.HandoffTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.TestUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -171,8 +172,8 @@ class HandoffProcessTest {
 
   @Test
   void theNewProcessStartsWithTheOldOnesCache() throws Exception {
-    try (io.nodecache.testing.TestUpstream upstream =
-        io.nodecache.testing.TestUpstream.start(q -> CacheHandoffTestAnswers.answer(q))) {
+    try (TestUpstream upstream =
+        TestUpstream.start(q -> CacheHandoffTestAnswers.answer(q))) {
       String corefile =
           ".:0 {\n    bind 127.0.0.1\n    cache 300\n    forward . " + upstream.hostPort() + "\n}\n";
       String path = dir.resolve("handoff.sock").toString();

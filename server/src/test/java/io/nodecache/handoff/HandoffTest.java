@@ -1,14 +1,16 @@
 package io.nodecache.handoff;
 
-import io.nodecache.server.Setup;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.listen.DnsListener;
 import io.nodecache.server.NodeCache;
+import io.nodecache.server.Setup;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -93,7 +95,7 @@ class HandoffTest {
         .hasSize(1);
     assertThat(path).exists(); // b's now: a must not have removed it
     assertThat(Files.getPosixFilePermissions(path))
-        .isEqualTo(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")); // our uid only
+        .isEqualTo(PosixFilePermissions.fromString("rw-------")); // our uid only
   }
 
   @Test
@@ -117,7 +119,7 @@ class HandoffTest {
     var received = HandoffClient.receive(path, a.transport().group(), Duration.ofSeconds(5));
     assertThat(received).isPresent();
     assertThat(received.get().sockets()).containsOnlyKeys(new InetSocketAddress("127.0.0.1", 0));
-    received.get().sockets().values().forEach(io.nodecache.listen.DnsListener.Sockets::close); // it crashed
+    received.get().sockets().values().forEach(DnsListener.Sockets::close); // it crashed
     received.get().abandon();
     assertThat(ha.handedOver()).isFalse();
     assertThat(a.ready()).isTrue();

@@ -1,5 +1,6 @@
 package io.nodecache.handoff;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -9,7 +10,11 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.xbill.DNS.DClass;
@@ -41,7 +46,7 @@ final class QueryLoad implements AutoCloseable {
   final AtomicLong tcpAnswered = new AtomicLong();
   final AtomicLong tcpReconnects = new AtomicLong();
   final AtomicLong tcpLost = new AtomicLong();
-  final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+  final List<String> events = new CopyOnWriteArrayList<>();
   private final long t0 = System.nanoTime();
   private final InetSocketAddress server;
   private final String name;
@@ -129,7 +134,7 @@ final class QueryLoad implements AutoCloseable {
 
   private void udp(int thread) {
     byte[] buf = new byte[4096];
-    java.util.Set<Integer> overdue = new java.util.HashSet<>();
+    Set<Integer> overdue = new HashSet<>();
     try (DatagramSocket s = new DatagramSocket()) {
       s.setSoTimeout(TIMEOUT_MS);
       for (long n = 0; n < maxPerThread && !stop.get(); n++) {
@@ -164,7 +169,7 @@ final class QueryLoad implements AutoCloseable {
           if (!server.equals(p.getSocketAddress())) {
             wrongSource.incrementAndGet();
           }
-          if (check(java.util.Arrays.copyOf(buf, p.getLength()))) {
+          if (check(Arrays.copyOf(buf, p.getLength()))) {
             answered.incrementAndGet();
           } else {
             failed.incrementAndGet();
@@ -192,7 +197,7 @@ final class QueryLoad implements AutoCloseable {
             pending.add((int) (0x8000 + (n++ & 0x7FFF)));
             sent.incrementAndGet();
           }
-          java.io.ByteArrayOutputStream batch = new java.io.ByteArrayOutputStream();
+          ByteArrayOutputStream batch = new ByteArrayOutputStream();
           for (int id : pending) {
             byte[] q = query(id);
             batch.write(q.length >>> 8);

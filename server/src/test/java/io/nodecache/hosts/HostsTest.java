@@ -3,13 +3,14 @@ package io.nodecache.hosts;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.server.NodeCache;
-import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.DelayingPlugin;
+import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -88,7 +89,7 @@ class HostsTest {
   @Test
   void reReadsTheFileWhenItChanges() throws Exception {
     Files.writeString(hostsFile, "10.9.9.9 fresh.local\n");
-    Files.setLastModifiedTime(hostsFile, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+    Files.setLastModifiedTime(hostsFile, FileTime.fromMillis(System.currentTimeMillis() + 5000));
     server.scheduler().submit(() -> {}).get(); // the scheduler is alive
     // reload 0 disables the timer; trigger the same load the timer would run
     ((Hosts) handler()).load();

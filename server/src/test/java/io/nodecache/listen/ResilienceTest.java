@@ -7,10 +7,12 @@ import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -112,7 +114,7 @@ class ResilienceTest {
       junk[0] = 0x11;
       junk[1] = 0x22;
       junk[5] = 1; // QDCOUNT 1, then nonsense
-      java.util.Arrays.fill(junk, 12, junk.length, (byte) 0x3f);
+      Arrays.fill(junk, 12, junk.length, (byte) 0x3f);
       DnsClient.writeFrame(s, junk);
       Message formerr = new Message(DnsClient.readFrame(s));
       assertThat(formerr.getHeader().getID()).isEqualTo(0x1122);
@@ -149,6 +151,6 @@ class ResilienceTest {
 
   @SuppressWarnings("unused")
   private static void drain(InputStream in) throws IOException {
-    in.transferTo(java.io.OutputStream.nullOutputStream());
+    in.transferTo(OutputStream.nullOutputStream());
   }
 }

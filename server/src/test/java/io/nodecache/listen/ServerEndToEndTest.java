@@ -6,6 +6,8 @@ import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DelayingPlugin;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.ArrayList;
@@ -157,14 +159,14 @@ class ServerEndToEndTest {
   @Test
   void aFloodOfMalformedDatagramsLeavesTheServerAnswering() throws Exception {
     Random random = new Random(7);
-    try (java.net.DatagramSocket s = new java.net.DatagramSocket()) {
+    try (DatagramSocket s = new DatagramSocket()) {
       for (int i = 0; i < 5_000; i++) {
         byte[] junk = new byte[random.nextInt(600)];
         random.nextBytes(junk);
         if (junk.length > 2) {
           junk[2] &= 0x7f; // mostly "queries", so that the decoder sees them
         }
-        s.send(new java.net.DatagramPacket(junk, junk.length, dns));
+        s.send(new DatagramPacket(junk, junk.length, dns));
       }
     }
     for (int i = 0; i < 20; i++) {

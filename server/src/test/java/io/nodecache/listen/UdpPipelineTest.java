@@ -8,19 +8,25 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.DatagramPacket;
 import io.nodecache.chain.Chain;
+import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
+import io.nodecache.chain.Next;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.testing.DnsClient;
+import io.nodecache.testing.Records;
+import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import io.nodecache.wire.Responses;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
 /** The UDP pipeline on an EmbeddedChannel: every buffer in and out is released. */
@@ -35,7 +41,7 @@ class UdpPipelineTest {
 
     Stored() {
       Message m = Responses.error(DnsClient.query("fast.test.", Type.A), Rcode.NOERROR);
-      m.addRecord(io.nodecache.testing.Records.rr("fast.test. 30 IN A 10.0.0.1"), org.xbill.DNS.Section.ANSWER);
+      m.addRecord(Records.rr("fast.test. 30 IN A 10.0.0.1"), Section.ANSWER);
       answer = PreparedAnswer.of(m);
     }
 
@@ -45,7 +51,7 @@ class UdpPipelineTest {
     }
 
     @Override
-    public Result fast(io.nodecache.wire.FastQuery q) {
+    public Result fast(FastQuery q) {
       if (q.qtype() != Type.A) {
         return Result.SLOW;
       }
@@ -54,7 +60,7 @@ class UdpPipelineTest {
     }
 
     @Override
-    public java.util.concurrent.CompletionStage<Message> handle(io.nodecache.chain.DnsRequest r, io.nodecache.chain.Next next) {
+    public CompletionStage<Message> handle(DnsRequest r, Next next) {
       return CompletableFuture.completedFuture(Responses.error(r.query(), Rcode.NXDOMAIN));
     }
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.Type;
 
@@ -34,7 +35,7 @@ class DurationHistogramsTest {
 
     String text = meters.scrape();
     String a = "server=\"dns://:53\",type=\"A\",view=\"\",zone=\".\"";
-    String q = java.util.regex.Pattern.quote(a);
+    String q = Pattern.quote(a);
     assertThat(text)
         .contains("# TYPE coredns_dns_request_duration_seconds histogram")
         .containsPattern("coredns_dns_request_duration_seconds_bucket\\{" + q + ",le=\"(2\\.5E-4|0\\.00025)\"\\} 1\n")

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
+import io.nodecache.testing.TestUpstream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -55,8 +56,8 @@ class MetricsContractTest {
 
   @Test
   void cacheAndForwardMetersCarryCoreDnsNamesAndLabels() throws Exception {
-    try (io.nodecache.testing.TestUpstream upstream =
-            io.nodecache.testing.TestUpstream.start("www.example.com. 60 IN A 192.0.2.1");
+    try (TestUpstream upstream =
+            TestUpstream.start("www.example.com. 60 IN A 192.0.2.1");
         NodeCache server =
             TestServers.start(
                 """

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,7 +34,7 @@ class InterfaceTest {
 
   private NodeNetworking networking(String interfaceName, String... ips) throws Exception {
     List<InetAddress> addresses =
-        java.util.Arrays.stream(ips).map(ip -> Addresses.parse(ip)).toList();
+        Arrays.stream(ips).map(ip -> Addresses.parse(ip)).toList();
     NodeNetConfig config =
         new NodeNetConfig(
             addresses, 53, 8080, interfaceName, true, false, false, Duration.ofMinutes(10),
@@ -74,7 +76,7 @@ class InterfaceTest {
   @Test
   void aKernelWithoutDummyLinksIsOneClearCountedError() throws Exception {
     boolean dummySupported = netns.run("ip", "link", "add", "probe0", "type", "dummy").ok();
-    org.junit.jupiter.api.Assumptions.assumeFalse(dummySupported, "this kernel has dummy links");
+    Assumptions.assumeFalse(dummySupported, "this kernel has dummy links");
     NodeNetworking networking = networking("nodelocaldns", "169.254.20.10");
 
     ReconcileReport pass = networking.prepareInterface();

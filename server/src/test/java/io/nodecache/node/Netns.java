@@ -2,6 +2,7 @@ package io.nodecache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,12 +45,12 @@ final class Netns implements AutoCloseable {
   }
 
   /** Starts a long-running process inside the namespace; killed on close. */
-  Process spawn(String... argv) throws java.io.IOException {
+  Process spawn(String... argv) throws IOException {
     return spawn(ProcessBuilder.Redirect.DISCARD, List.of(argv));
   }
 
   /** Starts a long-running process inside the namespace, its output to {@code output}; killed on close. */
-  Process spawn(ProcessBuilder.Redirect output, List<String> argv) throws java.io.IOException {
+  Process spawn(ProcessBuilder.Redirect output, List<String> argv) throws IOException {
     List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
     full.addAll(argv);
     Process process = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(output).start();

@@ -2,6 +2,7 @@ package io.nodecache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -176,7 +177,7 @@ class RestartInNamespaceTest {
   private static boolean logged(Path log, String text) {
     try {
       return Files.readString(log).contains(text);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return false;
     }
   }

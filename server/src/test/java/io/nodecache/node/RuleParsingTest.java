@@ -10,6 +10,7 @@ import io.nodecache.config.Flags;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,7 +73,7 @@ class RuleParsingTest {
             "COMMIT");
     Rule rule = new Rule("raw", "PREROUTING", "udp", true, Addresses.parse("169.254.20.10"), 53, "NOTRACK", "c", false);
 
-    assertThat(IptablesSave.countRules(save)).containsExactlyEntriesOf(java.util.Map.of(rule.key(), 2));
+    assertThat(IptablesSave.countRules(save)).containsExactlyEntriesOf(Map.of(rule.key(), 2));
   }
 
   @ParameterizedTest

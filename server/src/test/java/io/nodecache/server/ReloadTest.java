@@ -2,6 +2,7 @@ package io.nodecache.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.nodecache.config.Flags;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
@@ -9,7 +10,9 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +54,7 @@ class ReloadTest {
       AtomicBoolean running = new AtomicBoolean(true);
       AtomicInteger ok = new AtomicInteger();
       AtomicInteger failed = new AtomicInteger();
-      java.util.Queue<String> reasons = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      Queue<String> reasons = new ConcurrentLinkedQueue<>();
       CompletableFuture<Void> load =
           CompletableFuture.runAsync(
               () -> {
@@ -126,7 +129,7 @@ class ReloadTest {
     Path conf = dir.resolve("Corefile");
     Flags flags =
         Flags.parse("-localip", "169.254.20.10", "-kubednscm", cm.toString(), "-basecorefile", base.toString(), "-conf", conf.toString());
-    ConfigSource source = new ConfigSource(flags, Map.of(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+    ConfigSource source = new ConfigSource(flags, Map.of(), new SimpleMeterRegistry());
     String text = source.text();
     assertThat(text)
         .contains("forward . 10.0.0.53\n")
@@ -144,6 +147,6 @@ class ReloadTest {
   }
 
   private static final class SimpleRegistryHolder {
-    final io.micrometer.core.instrument.simple.SimpleMeterRegistry registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   }
 }

@@ -4,10 +4,13 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Master;
 import org.xbill.DNS.Message;
@@ -47,7 +50,7 @@ public final class Records {
   }
 
   public static List<String> sorted(String... zoneLines) {
-    return java.util.Arrays.stream(zoneLines).map(Records::rr).map(Record::toString).sorted().toList();
+    return Arrays.stream(zoneLines).map(Records::rr).map(Record::toString).sorted().toList();
   }
 
   public static Name name(String s) {
@@ -60,14 +63,14 @@ public final class Records {
 
   /** A recursive query for {@code name} and {@code type} (e.g. "A"), ID random, no EDNS. */
   public static Message query(String name, String type) {
-    Message q = Message.newQuery(Record.newRecord(name(name), Type.value(type), org.xbill.DNS.DClass.IN));
+    Message q = Message.newQuery(Record.newRecord(name(name), Type.value(type), DClass.IN));
     return q;
   }
 
   /** Like {@link #query} with EDNS0 (payload 1232) and the DO bit as given. */
   public static Message queryEdns(String name, String type, boolean dnssecOk) {
     Message q = query(name, type);
-    q.addRecord(new OPTRecord(1232, 0, 0, dnssecOk ? org.xbill.DNS.ExtendedFlags.DO : 0), Section.ADDITIONAL);
+    q.addRecord(new OPTRecord(1232, 0, 0, dnssecOk ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
     return q;
   }
 

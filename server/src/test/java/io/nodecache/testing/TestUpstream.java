@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -12,12 +13,14 @@ import java.net.Socket;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -100,7 +103,7 @@ public final class TestUpstream implements AutoCloseable {
   /** {@code 127.0.0.1:PORT} or {@code [::1]:PORT}, as a Corefile {@code TO} argument. */
   public String hostPort() {
     InetAddress a = tcp.getInetAddress();
-    String host = a instanceof java.net.Inet6Address ? "[" + (a.isLoopbackAddress() ? "::1" : a.getHostAddress()) + "]" : a.getHostAddress();
+    String host = a instanceof Inet6Address ? "[" + (a.isLoopbackAddress() ? "::1" : a.getHostAddress()) + "]" : a.getHostAddress();
     return host + ":" + tcp.getLocalPort();
   }
 
@@ -244,7 +247,7 @@ public final class TestUpstream implements AutoCloseable {
       }
       Message q;
       try {
-        q = new Message(java.util.Arrays.copyOf(p.getData(), p.getLength()));
+        q = new Message(Arrays.copyOf(p.getData(), p.getLength()));
       } catch (IOException e) {
         continue;
       }
@@ -375,7 +378,7 @@ public final class TestUpstream implements AutoCloseable {
       } else {
         workers.execute(r);
       }
-    } catch (java.util.concurrent.RejectedExecutionException e) {
+    } catch (RejectedExecutionException e) {
       // closing
     }
   }

@@ -7,11 +7,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
@@ -42,8 +45,8 @@ class FastQueryTest {
     assertThat(q.checkingDisabled()).isTrue();
     assertThat(q.recursionDesired()).isTrue();
     assertThat(q.maxAnswer()).isEqualTo(1232);
-    byte[] lower = java.util.Arrays.copyOf(q.qnameLower(), q.qnameLength());
-    assertThat(new String(lower, java.nio.charset.StandardCharsets.ISO_8859_1)).isEqualTo("\3www\7example\3com\0");
+    byte[] lower = Arrays.copyOf(q.qnameLower(), q.qnameLength());
+    assertThat(new String(lower, StandardCharsets.ISO_8859_1)).isEqualTo("\3www\7example\3com\0");
     assertThat(q.inZone(new byte[] {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0})).isTrue();
     assertThat(q.inZone(new byte[] {5, 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0})).isFalse();
     assertThat(q.inZone(new byte[] {0})).isTrue();
@@ -78,8 +81,8 @@ class FastQueryTest {
   @Test
   void rejectsTruncatedAndTrailingBytes() {
     byte[] ok = DnsClient.query("a.example.", Type.A).toWire();
-    parse(java.util.Arrays.copyOf(ok, ok.length - 1), true, false);
-    parse(java.util.Arrays.copyOf(ok, ok.length + 1), true, false);
+    parse(Arrays.copyOf(ok, ok.length - 1), true, false);
+    parse(Arrays.copyOf(ok, ok.length + 1), true, false);
     byte[] pointer = ok.clone();
     pointer[12] = (byte) 0xC0;
     parse(pointer, true, false);
@@ -112,7 +115,7 @@ class FastQueryTest {
       assertThat(Records.answer(m))
           .isEqualTo(Records.sorted("WWW.example.COM. 42 IN CNAME web.example.COM.", "web.example.COM. 42 IN A 10.0.0.1"));
       assertThat(m.getOPT().getPayloadSize()).isEqualTo(1232);
-      assertThat(m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isNotZero();
+      assertThat(m.getOPT().getFlags() & ExtendedFlags.DO).isNotZero();
     } finally {
       out.release();
     }

@@ -8,8 +8,11 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
@@ -234,8 +237,8 @@ class PreparedAnswerTest {
     signed.removeRecord(signed.getOPT(), Section.ADDITIONAL);
     signed.addRecord(
         new TSIGRecord(
-            Name.fromString("key."), org.xbill.DNS.DClass.ANY, 0, Name.fromString("hmac-sha256."),
-            java.time.Instant.ofEpochSecond(1_700_000_000L), java.time.Duration.ofMinutes(5), new byte[32],
+            Name.fromString("key."), DClass.ANY, 0, Name.fromString("hmac-sha256."),
+            Instant.ofEpochSecond(1_700_000_000L), Duration.ofMinutes(5), new byte[32],
             4242, Rcode.NOERROR, null),
         Section.ADDITIONAL);
     assertThat(signed.getTSIG()).isNotNull();

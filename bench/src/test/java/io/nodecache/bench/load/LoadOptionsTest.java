@@ -8,6 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.xbill.DNS.ExtendedFlags;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Type;
 
@@ -73,8 +75,8 @@ class LoadOptionsTest {
     assertThat(m.getQuestion().getType()).isEqualTo(Type.AAAA);
     assertThat(m.getOPT()).isNotNull();
     assertThat(m.getOPT().getPayloadSize()).isEqualTo(1232);
-    assertThat(m.getOPT().getFlags() & org.xbill.DNS.ExtendedFlags.DO).isNotZero();
-    assertThat(m.getHeader().getFlag(org.xbill.DNS.Flags.RD)).isTrue();
+    assertThat(m.getOPT().getFlags() & ExtendedFlags.DO).isNotZero();
+    assertThat(m.getHeader().getFlag(Flags.RD)).isTrue();
     assertThat(new Message(q.get(1)).getQuestion().getType()).isEqualTo(Type.SRV);
     assertThat(new Message(q.get(2)).getQuestion().getType()).isEqualTo(Type.A);
     assertThat(q.get(3)).isSameAs(q.get(0)); // the run loops over the file

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param localZones zones answered from local data in this block (kubernetes adds its zones)
  * @param env the process environment (placeholders, service-link variables)
  * @param hooks what the plugin may ask of the running server (its listen address, a fatal stop)
+ * @param plugins the other handlers of the block, known once the block is built
  */
 public record PluginContext(
     ServerBlock block,
@@ -29,7 +30,8 @@ public record PluginContext(
     ScheduledExecutorService scheduler,
     LocalZones localZones,
     Map<String, String> env,
-    ServerHooks hooks) {
+    ServerHooks hooks,
+    BlockPlugins plugins) {
 
   /** A context outside a running server ({@link ServerHooks#NONE}): benchmarks and unit tests. */
   public PluginContext(
@@ -41,6 +43,6 @@ public record PluginContext(
       ScheduledExecutorService scheduler,
       LocalZones localZones,
       Map<String, String> env) {
-    this(block, serverLabel, meters, ticker, transport, scheduler, localZones, env, ServerHooks.NONE);
+    this(block, serverLabel, meters, ticker, transport, scheduler, localZones, env, ServerHooks.NONE, new BlockPlugins());
   }
 }

@@ -104,6 +104,7 @@ public final class QueryProcessor {
     long start = System.nanoTime();
     boolean udp = protocol == Protocol.UDP;
     FastQuery q = FAST.get();
+    q.client(client);
     if (!q.parse(packet, udp, alloc)) {
       return null;
     }

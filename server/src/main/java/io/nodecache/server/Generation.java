@@ -1,5 +1,6 @@
 package io.nodecache.server;
 
+import io.nodecache.chain.BlockPlugins;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.LocalZones;
@@ -60,7 +61,7 @@ record Generation(
       String label = serverLabel(bound ? binds.get(0) : null, block.port());
       PluginContext ctx =
           new PluginContext(
-              block, label, setup.meters(), setup.ticker(), transport, scheduler, new LocalZones(), setup.env(), hooks);
+              block, label, setup.meters(), setup.ticker(), transport, scheduler, new LocalZones(), setup.env(), hooks, new BlockPlugins());
       List<Handler> handlers = new ArrayList<>();
       try {
         for (String name : plugins.chainOrder()) {
@@ -74,6 +75,7 @@ record Generation(
         chains.forEach(Chain::stop);
         throw e;
       }
+      ctx.plugins().set(handlers);
       Chain chain = new Chain(handlers);
       chains.add(chain);
       List<String> names = handlers.stream().map(Handler::name).toList();

@@ -2,6 +2,7 @@ package io.nodecache.wire;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
 
 /**
  * The header and question of a query read straight from its bytes, for the fast path. One instance is
@@ -29,6 +30,16 @@ public final class FastQuery {
   private int maxAnswer;
   private ByteBufAllocator alloc;
   private ByteBuf reply;
+  private InetSocketAddress client;
+
+  /** The query's sender, set by the listener before the fast paths run (null outside a listener). */
+  public InetSocketAddress client() {
+    return client;
+  }
+
+  public void client(InetSocketAddress sender) {
+    this.client = sender;
+  }
 
   /**
    * Reads the header and question of {@code packet} (from its reader index, not moving it).

@@ -3,41 +3,36 @@
  * (its stage completes exceptionally, for example after every {@code forward} try failed), it logs
  * one line at ERROR on the {@code io.nodecache.errors} logger, {@code plugin/errors: 2 NAME. TYPE:
  * reason}, and lets the failure through; the listener then answers SERVFAIL. Answers pass unlogged
- * whatever their rcode. Its fast path always passes, so it costs no query the byte-level path. It
- * is the first handler of the chain ({@link io.nodecache.chain.PluginRegistry}).
+ * whatever their rcode. Its fast path always passes.
  *
- * <p>Syntax, as {@link io.nodecache.errors.ErrorsPluginFactory} accepts it:
+ * <p>Syntax, as {@link io.nodecache.errors.ErrorsPluginFactory} accepts it (CoreDNS's):
  *
  * <pre>
- * errors [ARGS...] {
- *     stacktrace [ARGS...]
- *     consolidate [ARGS...]
+ * errors [stdout] {
+ *     stacktrace
+ *     consolidate DURATION REGEXP [LEVEL] [show_first]
  * }
  * </pre>
  *
  * <ul>
- *   <li>Arguments on the {@code errors} line are not checked and have no effect.
- *   <li>{@code stacktrace} and {@code consolidate} are accepted, with any arguments, so that
- *       CoreDNS Corefiles load; both are then <em>ignored</em>: no stack trace is added and nothing
- *       is consolidated, every failure is logged on its own line.
+ *   <li>{@code stdout}: the only destination there is (the process log).
+ *   <li>{@code stacktrace}: a failure that is a bug (a runtime exception in a handler, CoreDNS's
+ *       panic) is logged with its stack trace; I/O failures are not.
+ *   <li>{@code consolidate}: errors whose reason matches REGEXP (Java syntax, which agrees with Go's
+ *       RE2 for the usual patterns; at most 10,000 characters) are counted; DURATION after the first
+ *       of a period one line says {@code plugin/errors: N errors like 'REGEXP' occurred in last
+ *       DURATION} at LEVEL ({@code warning}, {@code error} (default), {@code info}, {@code debug}).
+ *       With {@code show_first} the first error of a period is logged at once, at LEVEL, and the
+ *       summary is printed only when more followed. Several {@code consolidate} lines may be given;
+ *       an error counts for the first pattern it matches. A reload or stop prints what is counted.
  * </ul>
  *
- * <p>Refused at start (exit code 2, one line naming {@code file:line}): any other option in the
- * block ({@code Corefile:7: errors: unknown option 'x' (expected one of: stacktrace, consolidate)},
- * at the option's line), and a second {@code errors} in the same server block.
+ * <p>Refused at start with {@code file:line}: an argument other than {@code stdout}, an unknown
+ * option, {@code stacktrace} with arguments, {@code consolidate} with a bad DURATION, REGEXP,
+ * LEVEL or extra word, and a second {@code errors} in the same server block.
  *
- * <p>Where this differs from CoreDNS's documentation:
- *
- * <ul>
- *   <li>CoreDNS's {@code errors} takes no argument but {@code stdout} and refuses others; we accept
- *       any and ignore them.
- *   <li>CoreDNS's {@code consolidate DURATION REGEXP [LEVEL] [show_first]} collects the errors
- *       matching REGEXP into one summary line per DURATION; we do not check its arguments and log
- *       every error.
- *   <li>CoreDNS's {@code stacktrace} logs a stack trace when a plugin panics; we ignore it.
- *   <li>A query that falls off the end of the chain: in CoreDNS the last plugin returns an error
- *       ("no next plugin found") that {@code errors} logs; here {@link io.nodecache.chain.Chain}
- *       answers SERVFAIL itself and nothing is logged.
- * </ul>
+ * <p>Where this differs from CoreDNS: a query that falls off the end of the chain is answered
+ * SERVFAIL by {@link io.nodecache.chain.Chain} itself and logs nothing (CoreDNS's last plugin
+ * reports "no next plugin found").
  */
 package io.nodecache.errors;

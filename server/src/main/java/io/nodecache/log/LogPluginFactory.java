@@ -1,29 +1,46 @@
 package io.nodecache.log;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
+import io.nodecache.wire.FastQuery;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
-import org.xbill.DNS.Rcode;
-import org.xbill.DNS.Type;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.TextParseException;
 
 /**
- * CoreDNS's {@code log}: one Common Log Format line per query, {@code {remote}:{port} - {>id} "{type}
- * {class} {name} {proto} {size} {>do} {>bufsize}" {rcode} {>rflags} {rsize} {duration}}. A block with
- * {@code log} takes the decoded path for every query, so that every query is logged.
+ * CoreDNS's {@code log}: {@code log [NAMES...] [FORMAT] { class CLASSES... }}, as many times as a
+ * block likes. Each name gets a rule; the first rule whose name holds the query decides whether its
+ * answer is logged (its classes) and how (its format). Queries under no rule's name keep the fast
+ * path; the others take the decoded path so that they are logged.
  */
 public final class LogPluginFactory implements PluginFactory {
 
   private static final Logger log = LoggerFactory.getLogger("io.nodecache.log");
+
+  private final Consumer<String> sink;
+
+  public LogPluginFactory() {
+    this(log::info);
+  }
+
+  /** A factory whose handlers write their lines to {@code sink} (tests count them). */
+  LogPluginFactory(Consumer<String> sink) {
+    this.sink = sink;
+  }
 
   @Override
   public String name() {
@@ -31,57 +48,115 @@ public final class LogPluginFactory implements PluginFactory {
   }
 
   @Override
+  public boolean repeatable() {
+    return true;
+  }
+
+  @Override
   public Handler create(Directive d, PluginContext ctx) throws ConfigException {
+    return create(List.of(d), ctx);
+  }
+
+  @Override
+  public Handler create(List<Directive> all, PluginContext ctx) throws ConfigException {
+    List<LogRule> rules = new ArrayList<>();
+    for (Directive d : all) {
+      rules.addAll(parse(d));
+    }
+    return new Log(List.copyOf(rules), sink);
+  }
+
+  /** The rules of one {@code log} line, as CoreDNS's setup reads it. */
+  static List<LogRule> parse(Directive d) throws ConfigException {
+    List<String> args = new ArrayList<>(d.args());
+    String format = LogFormat.COMMON;
+    if (args.size() > 1 && args.get(args.size() - 1).contains("{")) {
+      String f = args.remove(args.size() - 1);
+      format = switch (f) {
+        case "{common}" -> LogFormat.COMMON;
+        case "{combined}" -> LogFormat.COMBINED;
+        default -> f;
+      };
+    }
+    if (args.isEmpty()) {
+      args.add(".");
+    }
+    Set<LogRule.Kind> classes = EnumSet.noneOf(LogRule.Kind.class);
     for (Directive o : d.block()) {
       if (!o.name().equals("class")) {
         throw d.unknownOption(o, "class");
       }
-    }
-    if (d.args().size() > 1) {
-      throw d.error("custom formats are not supported (expected: log [NAME])");
-    }
-    return new Handler() {
-      @Override
-      public String name() {
-        return "log";
+      if (o.args().isEmpty()) {
+        throw o.error("expected: class CLASSES... (success, denial, error, all)");
       }
-
-      @Override
-      public CompletionStage<Message> handle(DnsRequest r, Next next) {
-        long start = System.nanoTime();
-        return next.handle(r)
-            .whenComplete(
-                (m, e) -> {
-                  if (m != null) {
-                    log.info(line(r, m, System.nanoTime() - start));
-                  }
-                });
+      for (String c : o.args()) {
+        classes.add(LogRule.Kind.of(c).orElseThrow(() -> o.error("unknown class '" + c + "' (expected: success, denial, error or all)")));
       }
-    };
+    }
+    if (classes.isEmpty()) {
+      classes.add(LogRule.Kind.ALL);
+    }
+    LogFormat compiled = LogFormat.compile(format);
+    List<LogRule> rules = new ArrayList<>();
+    for (String n : args) {
+      Name scope;
+      try {
+        scope = Name.fromString(n.endsWith(".") ? n : n + ".");
+      } catch (TextParseException e) {
+        throw d.error("'" + n + "' is not a domain name: " + e.getMessage());
+      }
+      rules.add(new LogRule(scope, scope.canonicalize().toWireCanonical(), compiled, Set.copyOf(classes)));
+    }
+    return rules;
   }
 
-  static String line(DnsRequest r, Message m, long nanos) {
-    Message q = r.query();
-    String flags = m.getHeader().printFlags().trim().replace(' ', ',');
-    return String.format(
-        "%s:%d - %d \"%s %s %s %s %d %s %d\" %s %s %d %.9fs",
-        r.client().getAddress().getHostAddress(),
-        r.client().getPort(),
-        q.getHeader().getID(),
-        Type.string(r.type()),
-        DClass.string(r.dclass()),
-        r.name(),
-        r.protocol().label(),
-        q.toWire().length,
-        r.dnssecOk(),
-        q.getOPT() == null ? 512 : q.getOPT().getPayloadSize(),
-        Rcode.string(m.getRcode()),
-        flags.isEmpty() ? "-" : flags,
-        m.toWire().length,
-        nanos / 1e9);
-  }
+  /** The handler: logs the answers of queries its rules select. */
+  private static final class Log implements Handler, FastPath {
+    private final List<LogRule> rules;
+    private final Consumer<String> sink;
 
-  static boolean authoritative(Message m) {
-    return m.getHeader().getFlag(Flags.AA);
+    Log(List<LogRule> rules, Consumer<String> sink) {
+      this.rules = rules;
+      this.sink = sink;
+    }
+
+    @Override
+    public String name() {
+      return "log";
+    }
+
+    /** A query no rule selects passes on at byte level; a selected one is decoded, to be logged. */
+    @Override
+    public Result fast(FastQuery q) {
+      for (int i = 0; i < rules.size(); i++) {
+        if (q.inZone(rules.get(i).scopeWire())) {
+          return Result.SLOW;
+        }
+      }
+      return Result.PASS;
+    }
+
+    @Override
+    public CompletionStage<Message> handle(DnsRequest r, Next next) {
+      LogRule rule = null;
+      for (LogRule x : rules) {
+        if (r.name().subdomain(x.scope())) {
+          rule = x;
+          break;
+        }
+      }
+      if (rule == null) {
+        return next.handle(r);
+      }
+      LogRule chosen = rule;
+      long start = System.nanoTime();
+      return next.handle(r)
+          .whenComplete(
+              (m, e) -> {
+                if (chosen.selects(m)) {
+                  sink.accept(chosen.format().line(r, m, m == null ? -1 : m.toWire().length, System.nanoTime() - start));
+                }
+              });
+    }
   }
 }

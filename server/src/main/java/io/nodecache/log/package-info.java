@@ -1,50 +1,41 @@
 /**
- * The {@code log} plugin: CoreDNS's {@code log} directive, one line per answered query at INFO on
- * the {@code io.nodecache.log} logger, in CoreDNS's Common Log Format:
+ * The {@code log} plugin: CoreDNS's {@code log} directive, one line per selected query at INFO on
+ * the {@code io.nodecache.log} logger.
+ *
+ * <p>Syntax, as {@link io.nodecache.log.LogPluginFactory} accepts it (CoreDNS's):
  *
  * <pre>
- * {remote}:{port} - {&gt;id} "{type} {class} {name} {proto} {size} {&gt;do} {&gt;bufsize}" {rcode} {&gt;rflags} {rsize} {duration}
- * </pre>
- *
- * <p>{@code log} has no fast path, and the listener's fast path stops at the first handler without
- * one ({@link io.nodecache.chain.FastPath}): a server block with {@code log} decodes every query,
- * so that every query is logged, at a cost in throughput.
- *
- * <p>Syntax, as {@link io.nodecache.log.LogPluginFactory} accepts it:
- *
- * <pre>
- * log [NAME] {
- *     class [ARGS...]
+ * log [NAMES...] [FORMAT] {
+ *     class CLASSES...
  * }
  * </pre>
  *
  * <ul>
- *   <li>{@code NAME}: at most one argument is accepted, and it is <em>ignored</em>: every query of
- *       the block is logged, whatever its name.
- *   <li>{@code class}: accepted with any arguments and <em>ignored</em>: answers of every class
- *       (success, denial, error) are logged.
+ *   <li>{@code NAMES}: the names whose queries are logged (the query's name equal to or under one);
+ *       none means the root, every query. Each name is a rule; the first rule that holds the query
+ *       decides, so a later rule never logs the same query twice.
+ *   <li>{@code FORMAT}: only when there are two or more arguments and the last contains {@code {}:
+ *       {@code {common}} (the default, {@code {remote}:{port} - {&gt;id} "{type} {class} {name}
+ *       {proto} {size} {&gt;do} {&gt;bufsize}" {rcode} {&gt;rflags} {rsize} {duration}}), {@code
+ *       {combined}} (the same plus {@code "{&gt;opcode}"}), or a format of one's own with the
+ *       labels {@code {type} {name} {class} {proto} {size} {remote} {port} {local} {&gt;id}
+ *       {&gt;opcode} {&gt;do} {&gt;bufsize} {rcode} {rsize} {duration} {&gt;rflags}}; a metadata
+ *       label {@code {/NAME}} prints {@code -}, any other {@code {...}} stays as written. As in
+ *       CoreDNS, a lone argument is always a name ({@code log {combined}} logs the name "{combined}."
+ *       only, which is nothing) and {@code log . combined} has two names.
+ *   <li>{@code class}: {@code success} (NOERROR with answers, or a referral), {@code denial}
+ *       (NXDOMAIN, or NOERROR without answers), {@code error} (any other rcode, or a failed chain),
+ *       {@code all} (the default).
+ *   <li>{@code log} may appear several times in a block; the rules add up in file order.
  * </ul>
  *
- * <p>Refused at start, naming {@code file:line}: two or more arguments ({@code log: custom formats
- * are not supported (expected: log [NAME])}), any block option but {@code class}, and a second
- * {@code log} in the same server block.
+ * <p>Refused at start with {@code file:line}: an unknown block option, {@code class} without a
+ * class or with an unknown one, a name that is not a domain name.
  *
- * <p>Where this differs from CoreDNS's documentation ({@code log [NAMES...] [FORMAT] { class
- * CLASSES... }}):
- *
- * <ul>
- *   <li>CoreDNS logs only queries under NAMES; we accept one name and log every query.
- *   <li>FORMAT ({@code {common}}, {@code {combined}}, or a custom format) is refused when it
- *       follows a name; given alone it is taken for a NAME and ignored, so {@code log {combined}}
- *       logs the common format.
- *   <li>CoreDNS logs only the listed classes ({@code success}, {@code denial}, {@code error},
- *       {@code all}); we log all of them.
- *   <li>CoreDNS allows several {@code log} directives in a block; we refuse the second.
- *   <li>A query whose chain failed (SERVFAIL written by the listener after an error) is not logged;
- *       CoreDNS logs it with its SERVFAIL rcode.
- *   <li>{@code {remote}}: an IPv6 client is printed in Java's uncompressed form without brackets
- *       ({@code 0:0:0:0:0:0:0:1}); CoreDNS prints {@code [::1]}. {@code {duration}} always has nine
- *       decimals.
- * </ul>
+ * <p>Fast path: a query under no rule's name passes on at byte level; a selected one takes the
+ * decoded path so that it can be logged. {@code {rsize}} is the size of the answer the chain gave,
+ * before the listener adds its EDNS record or truncates for UDP; {@code {duration}} is in seconds
+ * with as many decimals as needed. A failed chain (the listener answers SERVFAIL) logs {@code
+ * SERVFAIL} with {@code -} for the flags and size.
  */
 package io.nodecache.log;

@@ -5,6 +5,7 @@ import io.nodecache.chain.Chain;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.PluginContext;
+import io.nodecache.chain.PluginFactory;
 import io.nodecache.chain.PluginRegistry;
 import io.nodecache.chain.ServerHooks;
 import io.nodecache.config.ConfigException;
@@ -42,18 +43,20 @@ record Generation(
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
     for (ServerBlock block : corefile.blocks()) {
-      Map<String, Directive> byName = new HashMap<>();
+      Map<String, List<Directive>> byName = new HashMap<>();
       for (Directive d : block.directives()) {
         if (!plugins.known(d.name())) {
           throw new ConfigException(d.where(), "unknown directive '" + d.name() + "'");
         }
         if (plugins.inChain(d.name())) {
-          if (byName.putIfAbsent(d.name(), d) != null) {
+          PluginFactory f =
+              plugins.factory(d.name())
+                  .orElseThrow(() -> d.error("directive is not available in this build (plugin missing from the classpath)"));
+          List<Directive> same = byName.computeIfAbsent(d.name(), n -> new ArrayList<>());
+          if (!same.isEmpty() && !f.repeatable()) {
             throw d.error("appears twice in this server block");
           }
-          if (plugins.factory(d.name()).isEmpty()) {
-            throw d.error("directive is not available in this build (plugin missing from the classpath)");
-          }
+          same.add(d);
         }
       }
       List<InetSocketAddress> binds = ServerConfig.binds(block);
@@ -65,7 +68,7 @@ record Generation(
       List<Handler> handlers = new ArrayList<>();
       try {
         for (String name : plugins.chainOrder()) {
-          Directive d = byName.get(name);
+          List<Directive> d = byName.get(name);
           if (d != null) {
             handlers.add(plugins.factory(name).orElseThrow().create(d, ctx));
           }

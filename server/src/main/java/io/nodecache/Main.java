@@ -1,22 +1,22 @@
 package io.nodecache;
 
-import io.nodecache.server.ConfigSource;
-import io.nodecache.server.NodeCache;
-import io.nodecache.server.Reloader;
-import io.nodecache.server.Signals;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.nodecache.chain.PluginRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
-import io.nodecache.listen.ListenerOptions;
 import io.nodecache.handoff.Handoff;
-import io.nodecache.chain.PluginRegistry;
 import io.nodecache.http.HttpEndpoints;
+import io.nodecache.listen.ListenerOptions;
 import io.nodecache.node.Doctor;
 import io.nodecache.node.NodeNetworking;
+import io.nodecache.server.ConfigSource;
+import io.nodecache.server.NodeCache;
+import io.nodecache.server.Reloader;
 import io.nodecache.server.Setup;
+import io.nodecache.server.Signals;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -136,7 +137,7 @@ public final class Main {
     if (node.isPresent()) {
       setupMetricsEndpoint(flags, server, log);
     }
-    for (InetSocketAddress a : server.dnsAddresses()) {
+    for (InetSocketAddress a : flags.quiet() ? List.<InetSocketAddress>of() : server.dnsAddresses()) {
       String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
       log.info("listening on {} udp+tcp; try: dig @{} -p {} demo.nodecache.test", a, host, a.getPort());
     }

@@ -2,6 +2,7 @@ package io.nodecache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.Await;
 import io.nodecache.testing.DnsClient;
 import java.io.BufferedReader;
 import java.io.File;
@@ -9,10 +10,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Writer;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +35,17 @@ class MainProcessTest {
   @TempDir Path dir;
 
   private static Process java(List<String> args) throws IOException {
+    return javaCommand(args).start();
+  }
+
+  private static ProcessBuilder javaCommand(List<String> args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.nodecache.Main");
     cmd.addAll(args);
-    return new ProcessBuilder(cmd).start();
+    return new ProcessBuilder(cmd);
   }
 
   private static String read(InputStream in) throws IOException {
@@ -113,6 +121,34 @@ class MainProcessTest {
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();
       assertThat(pid).doesNotExist();
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
+  @Test
+  void quietServesWithoutStartUpOutput() throws Exception {
+    int port;
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort(); // free for UDP now; TCP on it is almost always free too
+    }
+    Path conf = dir.resolve("Corefile");
+    Path pid = dir.resolve("quiet.pid");
+    Files.writeString(conf, ".:" + port + " {\n    bind 127.0.0.1\n    hosts {\n        10.0.0.1 www.example.test\n    }\n}\n");
+    Path out = dir.resolve("quiet.out");
+    Process p =
+        javaCommand(List.of("-conf", conf.toString(), "-pidfile", pid.toString(), "-quiet"))
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    try {
+      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.exists(pid) || !p.isAlive());
+      InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
+      assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getRcode()).isEqualTo(Rcode.NOERROR);
+      p.destroy();
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).isZero();
+      assertThat(Files.readString(out)).doesNotContain("listening on");
     } finally {
       p.destroyForcibly();
     }

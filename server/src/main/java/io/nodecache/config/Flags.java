@@ -34,6 +34,7 @@ public record Flags(
     boolean help,
     boolean version,
     boolean plugins,
+    boolean quiet,
     List<String> positional) {
 
   /** Flag name to its help text and default, in the order {@code --help} prints them. */
@@ -64,11 +65,12 @@ public record Flags(
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
     m.put("plugins", new String[] {"false", "list the plugins this build holds, in chain order, and exit"});
+    m.put("quiet", new String[] {"false", "no start-up output (the listening addresses); errors are still logged"});
     return m;
   }
 
   private static final List<String> BOOLEANS =
-      List.of("setupinterface", "setupiptables", "skipteardown", "reloadwithsignal", "failopen", "help", "version", "plugins");
+      List.of("setupinterface", "setupiptables", "skipteardown", "reloadwithsignal", "failopen", "help", "version", "plugins", "quiet");
 
   public static Flags parse(String... argv) throws ConfigException {
     Map<String, String> v = new LinkedHashMap<>();
@@ -132,6 +134,7 @@ public record Flags(
         bool(v, "help"),
         bool(v, "version"),
         bool(v, "plugins"),
+        bool(v, "quiet"),
         List.copyOf(positional));
   }
 

@@ -42,6 +42,9 @@ final class Listeners {
   void serve(Generation g) throws InterruptedException {
     for (var e : g.routes().entrySet()) {
       DnsListener existing = byAddress.get(e.getKey());
+      if (existing == null) {
+        existing = rekeyBoundAt(e.getKey());
+      }
       Router router = new Router(e.getValue());
       if (existing != null) {
         existing.processor().router(router);
@@ -58,6 +61,23 @@ final class Listeners {
       }
       byAddress.put(e.getKey(), l);
     }
+  }
+
+  /**
+   * A listener configured with port 0 whose socket got {@code address}'s port: a Corefile that now
+   * names that port keeps the socket (closing it would drop the datagrams queued in it), under the
+   * new key. Null when there is none.
+   */
+  private DnsListener rekeyBoundAt(InetSocketAddress address) {
+    for (var it = byAddress.entrySet().iterator(); it.hasNext(); ) {
+      var e = it.next();
+      if (e.getKey().getPort() == 0 && e.getValue().address().equals(address)) {
+        it.remove();
+        byAddress.put(address, e.getValue());
+        return e.getValue();
+      }
+    }
+    return null;
   }
 
   /** Closes the handed-over sockets no address of the Corefile took. */

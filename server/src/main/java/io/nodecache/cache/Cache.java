@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.nodecache.cache.CacheEntry.Kind;
 import io.nodecache.cache.CacheEntry.Origin;
+import io.nodecache.cache.CacheHandoff.Handed;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -17,7 +18,6 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -27,47 +27,43 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
  * The {@code cache} handler: a positive and a negative Caffeine cache of prepared wire answers with
  * CoreDNS's semantics (TTL floor and cap, RFC 2308 negative caching, SERVFAIL caching, prefetch,
  * RFC 8767 serve-stale). Hits are answered from bytes on the fast path; the decoded path answers hits
- * with the same bytes and fills the cache on misses.
+ * with the same bytes and fills the cache on misses. The background re-queries (prefetch, serve-stale
+ * refresh and verify) are in {@link CacheRefresh}, the restart hand-off of the entries in {@link
+ * CacheHandoff}.
  */
 public final class Cache implements Handler, FastPath, Lifecycle {
 
-  private static final long SECOND = 1_000_000_000L;
+  static final long SECOND = 1_000_000_000L;
 
-  private final CacheConfig config;
-  private final Ticker ticker;
-  private final LocalZones localZones;
-  private final ZoneSet zones;
-  private final ZoneSet noSuccess;
-  private final ZoneSet noDenial;
-  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
-  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
+  // package-private: CacheHandoff reads the config, the zones and the two caches
+  final CacheConfig config;
+  final Ticker ticker;
+  final LocalZones localZones;
+  final ZoneSet zones;
+  final ZoneSet noSuccess;
+  final ZoneSet noDenial;
+  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
+  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
+  final long staleNanos;
+  /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
+  volatile Next downstream;
+  private final CacheConfig.ServeStale stale;
   private final CacheMetrics metrics;
   /** Prefetch, the refresh of entries served stale, serve-stale verify. */
   private final CacheRefresh refresher;
-  private final CacheConfig.ServeStale stale;
-  private final long staleNanos;
+  /** The restart hand-off of the entries to and from another process. */
+  private final CacheHandoff handoff;
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
-  private final String handoffKey;
   /** One Origin per (next, zone, server): a block has a handful, the cache has an entry per name. */
   private final java.util.concurrent.ConcurrentHashMap<Origin, Origin> origins =
       new java.util.concurrent.ConcurrentHashMap<>();
-  /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
-  private volatile Next downstream;
-  private final Next laterNext =
-      r -> {
-        Next n = downstream;
-        return n == null
-            ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
-            : n.handle(r);
-      };
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
@@ -80,7 +76,6 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     this.staleNanos = stale == null ? 0 : stale.maxStale().toNanos();
     this.success = build(config.success().capacity());
     this.denial = build(config.denial().capacity());
-    this.handoffKey = context.serverLabel() + " " + String.join(",", config.zones());
     this.metrics =
         new CacheMetrics(
             context.meters(),
@@ -89,6 +84,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
             success,
             denial);
     this.refresher = new CacheRefresh(this, config, ticker, context.scheduler(), metrics);
+    this.handoff = new CacheHandoff(this, context.serverLabel(), config.zones());
   }
 
   private com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> build(int capacity) {
@@ -287,36 +283,14 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     }
   }
 
-  /**
-   * One entry as it travels to a new process in a restart hand-off: the answer's wire form and what is
-   * left of its lifetime.
-   */
-  public record Handed(
-      byte[] answer, boolean dnssecOk, boolean checkingDisabled, int kind, int ttl, long freshLeftNanos,
-      long keepLeftNanos, String zone, String server) {}
-
   /** Identifies this cache across processes: its server block's label and zones. */
   public String handoffKey() {
-    return handoffKey;
+    return handoff.key();
   }
 
   /** The entries that may still be served, with their remaining lifetimes, for a new process. */
   public List<Handed> handOver() {
-    long now = ticker.read();
-    List<Handed> out = new ArrayList<>();
-    for (var c : List.of(success, denial)) {
-      for (CacheEntry e : c.asMap().values()) {
-        if (!e.servable(now)) {
-          continue;
-        }
-        byte[] wire = e.answer.patched(0, 0, e.key.dnssecOk(), e.key.name().toWire(), -1);
-        out.add(
-            new Handed(
-                wire, e.key.dnssecOk(), e.key.checkingDisabled(), e.kind.ordinal(), e.ttl,
-                e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
-      }
-    }
-    return out;
+    return handoff.handOver();
   }
 
   /**
@@ -324,36 +298,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
    * config's TTL cap); entries this config would not cache are skipped. Returns how many were taken.
    */
   public int takeOver(List<Handed> entries) {
-    int taken = 0;
-    long now = ticker.read();
-    for (Handed h : entries) {
-      Message m;
-      try {
-        m = new Message(h.answer());
-      } catch (IOException e) {
-        continue;
-      }
-      Record q = m.getQuestion();
-      if (q == null || h.kind() < 0 || h.kind() >= Kind.values().length || h.keepLeftNanos() <= 0) {
-        continue;
-      }
-      Kind kind = Kind.values()[h.kind()];
-      Name name = q.getName();
-      boolean off = kind == Kind.SUCCESS ? noSuccess.contains(name) : noDenial.contains(name);
-      PreparedAnswer answer = PreparedAnswer.of(m);
-      if (off || answer == null || !zones.contains(name) || localZones.contains(name)) {
-        continue;
-      }
-      CacheConfig.Tier tier = kind == Kind.SUCCESS ? config.success() : config.denial();
-      long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * SECOND);
-      long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), staleNanos));
-      CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
-      Origin origin = origin(laterNext, h.zone(), h.server());
-      CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
-      (kind == Kind.SUCCESS ? success : denial).put(key, e);
-      taken++;
-    }
-    return taken;
+    return handoff.takeOver(entries);
   }
 
   /** Entries in the positive and the negative cache, after pending maintenance. */

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
@@ -41,7 +42,8 @@ public final class Cache implements Handler, FastPath, Lifecycle {
 
   static final long SECOND = 1_000_000_000L;
 
-  // package-private: CacheHandoff reads the config, the zones and the two caches
+  // package-private: CacheHandoff reads the config, the zones and the two caches. The Caffeine cache
+  // type is spelled out because its simple name is this class's.
   final CacheConfig config;
   final Ticker ticker;
   final LocalZones localZones;
@@ -62,8 +64,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
   /** One Origin per (next, zone, server): a block has a handful, the cache has an entry per name. */
-  private final java.util.concurrent.ConcurrentHashMap<Origin, Origin> origins =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Origin, Origin> origins = new ConcurrentHashMap<>();
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
@@ -74,8 +75,8 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     this.noDenial = new ZoneSet(config.disableDenial());
     this.stale = config.serveStale();
     this.staleNanos = stale == null ? 0 : stale.maxStale().toNanos();
-    this.success = build(config.success().capacity());
-    this.denial = build(config.denial().capacity());
+    this.success = builder(config.success().capacity()).build();
+    this.denial = builder(config.denial().capacity()).build();
     this.metrics =
         new CacheMetrics(
             context.meters(),
@@ -87,14 +88,13 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     this.handoff = new CacheHandoff(this, context.serverLabel(), config.zones());
   }
 
-  private com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> build(int capacity) {
+  private Caffeine<CacheKey, CacheEntry> builder(int capacity) {
     return Caffeine.newBuilder()
         .maximumSize(capacity)
         .expireAfter(new CacheEntry.UntilUnservable())
         .ticker(ticker)
         .executor(Runnable::run) // maintenance on the calling thread: no pool, deterministic in tests
-        .evictionListener(this::evicted)
-        .build();
+        .evictionListener(this::evicted);
   }
 
   @Override

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Ticker;
 import io.nodecache.cache.CacheEntry.Kind;
 import io.nodecache.cache.CacheEntry.Origin;
+import io.nodecache.cache.CacheHandoff.Handed;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -12,85 +13,70 @@ import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.chain.Protocol;
 import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
 /**
  * The {@code cache} handler: a positive and a negative Caffeine cache of prepared wire answers with
  * CoreDNS's semantics (TTL floor and cap, RFC 2308 negative caching, SERVFAIL caching, prefetch,
  * RFC 8767 serve-stale). Hits are answered from bytes on the fast path; the decoded path answers hits
- * with the same bytes and fills the cache on misses.
+ * with the same bytes and fills the cache on misses. The background re-queries (prefetch, serve-stale
+ * refresh and verify) are in {@link CacheRefresh}, the restart hand-off of the entries in {@link
+ * CacheHandoff}.
  */
 public final class Cache implements Handler, FastPath, Lifecycle {
 
-  private static final long SECOND = 1_000_000_000L;
-  private static final InetSocketAddress SELF =
-      new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+  static final long SECOND = 1_000_000_000L;
 
-  private final CacheConfig config;
-  private final Ticker ticker;
-  private final LocalZones localZones;
-  private final ScheduledExecutorService scheduler;
-  private final ZoneSet zones;
-  private final ZoneSet noSuccess;
-  private final ZoneSet noDenial;
-  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
-  private final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
-  private final CacheMetrics metrics;
+  // package-private: CacheHandoff reads the config, the zones and the two caches. The Caffeine cache
+  // type is spelled out because its simple name is this class's.
+  final CacheConfig config;
+  final Ticker ticker;
+  final LocalZones localZones;
+  final ZoneSet zones;
+  final ZoneSet noSuccess;
+  final ZoneSet noDenial;
+  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
+  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
+  final long staleNanos;
+  /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
+  volatile Next downstream;
   private final CacheConfig.ServeStale stale;
-  private final long staleNanos;
-  private final long prefetchWindow;
+  private final CacheMetrics metrics;
+  /** Prefetch, the refresh of entries served stale, serve-stale verify. */
+  private final CacheRefresh refresher;
+  /** The restart hand-off of the entries to and from another process. */
+  private final CacheHandoff handoff;
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
-  private final String handoffKey;
   /** One Origin per (next, zone, server): a block has a handful, the cache has an entry per name. */
-  private final java.util.concurrent.ConcurrentHashMap<Origin, Origin> origins =
-      new java.util.concurrent.ConcurrentHashMap<>();
-  /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
-  private volatile Next downstream;
-  private final Next laterNext =
-      r -> {
-        Next n = downstream;
-        return n == null
-            ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
-            : n.handle(r);
-      };
+  private final ConcurrentHashMap<Origin, Origin> origins = new ConcurrentHashMap<>();
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
     this.ticker = context.ticker();
     this.localZones = context.localZones();
-    this.scheduler = context.scheduler();
     this.zones = new ZoneSet(config.zones());
     this.noSuccess = new ZoneSet(config.disableSuccess());
     this.noDenial = new ZoneSet(config.disableDenial());
     this.stale = config.serveStale();
     this.staleNanos = stale == null ? 0 : stale.maxStale().toNanos();
-    this.prefetchWindow = config.prefetch() == null ? 0 : config.prefetch().window().toNanos();
-    this.success = build(config.success().capacity());
-    this.denial = build(config.denial().capacity());
-    this.handoffKey = context.serverLabel() + " " + String.join(",", config.zones());
+    this.success = builder(config.success().capacity()).build();
+    this.denial = builder(config.denial().capacity()).build();
     this.metrics =
         new CacheMetrics(
             context.meters(),
@@ -98,16 +84,17 @@ public final class Cache implements Handler, FastPath, Lifecycle {
             String.join(",", config.zones()),
             success,
             denial);
+    this.refresher = new CacheRefresh(this, config, ticker, context.scheduler(), metrics);
+    this.handoff = new CacheHandoff(this, context.serverLabel(), config.zones());
   }
 
-  private com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> build(int capacity) {
+  private Caffeine<CacheKey, CacheEntry> builder(int capacity) {
     return Caffeine.newBuilder()
         .maximumSize(capacity)
         .expireAfter(new CacheEntry.UntilUnservable())
         .ticker(ticker)
         .executor(Runnable::run) // maintenance on the calling thread: no pool, deterministic in tests
-        .evictionListener(this::evicted)
-        .build();
+        .evictionListener(this::evicted);
   }
 
   @Override
@@ -128,11 +115,11 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     int ttl;
     if (e.fresh(now)) {
       ttl = config.keepTtl() ? -1 : e.remaining(now);
-      prefetch(e, now);
+      refresher.prefetch(e, now);
     } else if (!stale.verify()) {
       ttl = stale.responseTtl();
       metrics.servedStale.increment();
-      refresh(e, now);
+      refresher.refresh(e, now);
     } else {
       return Result.SLOW; // verify mode asks the upstream first
     }
@@ -161,16 +148,16 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     }
     metrics.hits(e.kind).increment();
     if (e.fresh(now)) {
-      prefetch(e, now);
+      refresher.prefetch(e, now);
       return CompletableFuture.completedFuture(
           message(e, r, config.keepTtl() ? -1 : e.remaining(now)));
     }
     if (!stale.verify()) {
       metrics.servedStale.increment();
-      refresh(e, now);
+      refresher.refresh(e, now);
       return CompletableFuture.completedFuture(message(e, r, stale.responseTtl()));
     }
-    return verify(r, next, key, e);
+    return refresher.verify(r, next, key, e);
   }
 
   /** A fresh entry, else one that may be served stale (a positive one first), else null. */
@@ -192,7 +179,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return n != null && n.kind != Kind.SERVFAIL && n.servable(now) ? n : null;
   }
 
-  private Origin origin(Next next, String zone, String server) {
+  Origin origin(Next next, String zone, String server) {
     Origin o = new Origin(next, zone, server);
     Origin known = origins.putIfAbsent(o, o);
     return known == null ? o : known;
@@ -204,102 +191,8 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return e == null ? resp : message(e, r, config.keepTtl() ? -1 : e.ttl);
   }
 
-  /** RFC 8767 verify: ask the upstream; serve the stale entry when it fails, errs or is too slow. */
-  private CompletionStage<Message> verify(DnsRequest r, Next next, CacheKey key, CacheEntry e) {
-    CompletableFuture<Message> out = new CompletableFuture<>();
-    ScheduledFuture<?> timer =
-        stale.verifyTimeout().isZero()
-            ? null
-            : scheduler.schedule(
-                () -> serveStale(out, e, r), stale.verifyTimeout().toNanos(), TimeUnit.NANOSECONDS);
-    CompletionStage<Message> up;
-    try {
-      up = next.handle(r);
-    } catch (RuntimeException ex) {
-      up = CompletableFuture.failedFuture(ex);
-    }
-    up.whenComplete(
-        (resp, err) -> {
-          if (timer != null) {
-            timer.cancel(false);
-          }
-          if (err == null && replaces(resp, e)) {
-            CacheEntry fresh = store(key, resp, origin(next, r.zone(), r.server()));
-            out.complete(fresh == null ? resp : message(fresh, r, config.keepTtl() ? -1 : fresh.ttl));
-          } else {
-            serveStale(out, e, r);
-          }
-        });
-    return out;
-  }
-
-  private void serveStale(CompletableFuture<Message> out, CacheEntry e, DnsRequest r) {
-    if (!out.isDone() && out.complete(message(e, r, stale.responseTtl()))) {
-      metrics.servedStale.increment();
-    }
-  }
-
-  /**
-   * Whether an upstream answer replaces an entry we hold: only NOERROR and NXDOMAIN do (CoreDNS's
-   * verify writer), so a SERVFAIL or REFUSED never displaces a good answer; with {@code prefer_positive}
-   * a negative answer does not displace a positive one either.
-   */
-  private boolean replaces(Message resp, CacheEntry old) {
-    if (!Cacheable.authoritative(resp)) {
-      return false;
-    }
-    return !(config.preferPositive() && old.kind == Kind.SUCCESS && Cacheable.negative(resp));
-  }
-
-  private void prefetch(CacheEntry e, long now) {
-    CacheConfig.Prefetch p = config.prefetch();
-    if (p == null) {
-      return;
-    }
-    int hits = e.hit(now, prefetchWindow);
-    // CoreDNS: popular, and at most PERCENTAGE% of the TTL left (at the latest 1 s before expiry)
-    int threshold = Math.max(1, (p.percentage() * e.ttl + 99) / 100);
-    if (hits >= p.amount() && e.remaining(now) <= threshold && refresh(e, now)) {
-      metrics.prefetches.increment();
-    }
-  }
-
-  /** Starts the one background refresh an entry may have; returns whether it started. */
-  private boolean refresh(CacheEntry e, long now) {
-    if (!e.startRefresh(now)) {
-      return false;
-    }
-    long recheck = stale == null ? 0 : stale.failureRecheck().toNanos();
-    CompletionStage<Message> up;
-    try {
-      up = e.origin.next().handle(refreshRequest(e));
-    } catch (RuntimeException ex) {
-      e.endRefresh(true, now, recheck);
-      return true;
-    }
-    up.whenComplete(
-        (resp, err) -> {
-          boolean ok = err == null && replaces(resp, e);
-          if (ok) {
-            store(e.key, resp, e.origin);
-          }
-          e.endRefresh(!ok, ticker.read(), recheck);
-        });
-    return true;
-  }
-
-  private static DnsRequest refreshRequest(CacheEntry e) {
-    Message q = Message.newQuery(Record.newRecord(e.key.name(), e.key.type(), e.key.dclass()));
-    if (e.key.checkingDisabled()) {
-      q.getHeader().setFlag(Flags.CD);
-    }
-    q.addRecord(opt(e.key.dnssecOk()), Section.ADDITIONAL);
-    // TCP: the refreshed answer is stored whole; UDP clients get it truncated by the listener
-    return new DnsRequest(q, SELF, SELF, Protocol.TCP, e.origin.zone(), e.origin.server());
-  }
-
   /** Stores a cacheable response; returns the new entry or null. */
-  private CacheEntry store(CacheKey key, Message resp, Origin origin) {
+  CacheEntry store(CacheKey key, Message resp, Origin origin) {
     if (!Cacheable.matches(resp, key)) {
       metrics.drops.increment();
       return null;
@@ -360,7 +253,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   }
 
   /** The decoded form of what {@link #fast} sends for the same query. */
-  private static Message message(CacheEntry e, DnsRequest r, int ttl) {
+  static Message message(CacheEntry e, DnsRequest r, int ttl) {
     Message q = r.query();
     Header h = q.getHeader();
     int flags =
@@ -380,7 +273,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return m;
   }
 
-  private static OPTRecord opt(boolean dnssecOk) {
+  static OPTRecord opt(boolean dnssecOk) {
     return new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0);
   }
 
@@ -390,36 +283,14 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     }
   }
 
-  /**
-   * One entry as it travels to a new process in a restart hand-off: the answer's wire form and what is
-   * left of its lifetime.
-   */
-  public record Handed(
-      byte[] answer, boolean dnssecOk, boolean checkingDisabled, int kind, int ttl, long freshLeftNanos,
-      long keepLeftNanos, String zone, String server) {}
-
   /** Identifies this cache across processes: its server block's label and zones. */
   public String handoffKey() {
-    return handoffKey;
+    return handoff.key();
   }
 
   /** The entries that may still be served, with their remaining lifetimes, for a new process. */
   public List<Handed> handOver() {
-    long now = ticker.read();
-    List<Handed> out = new ArrayList<>();
-    for (var c : List.of(success, denial)) {
-      for (CacheEntry e : c.asMap().values()) {
-        if (!e.servable(now)) {
-          continue;
-        }
-        byte[] wire = e.answer.patched(0, 0, e.key.dnssecOk(), e.key.name().toWire(), -1);
-        out.add(
-            new Handed(
-                wire, e.key.dnssecOk(), e.key.checkingDisabled(), e.kind.ordinal(), e.ttl,
-                e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
-      }
-    }
-    return out;
+    return handoff.handOver();
   }
 
   /**
@@ -427,36 +298,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
    * config's TTL cap); entries this config would not cache are skipped. Returns how many were taken.
    */
   public int takeOver(List<Handed> entries) {
-    int taken = 0;
-    long now = ticker.read();
-    for (Handed h : entries) {
-      Message m;
-      try {
-        m = new Message(h.answer());
-      } catch (IOException e) {
-        continue;
-      }
-      Record q = m.getQuestion();
-      if (q == null || h.kind() < 0 || h.kind() >= Kind.values().length || h.keepLeftNanos() <= 0) {
-        continue;
-      }
-      Kind kind = Kind.values()[h.kind()];
-      Name name = q.getName();
-      boolean off = kind == Kind.SUCCESS ? noSuccess.contains(name) : noDenial.contains(name);
-      PreparedAnswer answer = PreparedAnswer.of(m);
-      if (off || answer == null || !zones.contains(name) || localZones.contains(name)) {
-        continue;
-      }
-      CacheConfig.Tier tier = kind == Kind.SUCCESS ? config.success() : config.denial();
-      long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * SECOND);
-      long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), staleNanos));
-      CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
-      Origin origin = origin(laterNext, h.zone(), h.server());
-      CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
-      (kind == Kind.SUCCESS ? success : denial).put(key, e);
-      taken++;
-    }
-    return taken;
+    return handoff.takeOver(entries);
   }
 
   /** Entries in the positive and the negative cache, after pending maintenance. */

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Type;
 import org.xbill.DNS.WireParseException;
 
 /**
@@ -125,7 +126,7 @@ final class CacheKey {
 
   @Override
   public String toString() {
-    return name() + " " + org.xbill.DNS.Type.string(type()) + " " + DClass.string(dclass())
+    return name() + " " + Type.string(type()) + " " + DClass.string(dclass())
         + (dnssecOk() ? " DO" : "") + (checkingDisabled() ? " CD" : "");
   }
 }

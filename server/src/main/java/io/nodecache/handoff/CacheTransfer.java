@@ -1,6 +1,7 @@
 package io.nodecache.handoff;
 
 import io.nodecache.cache.Cache;
+import io.nodecache.cache.CacheHandoff;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.Handler;
 import java.io.IOException;
@@ -52,7 +53,7 @@ final class CacheTransfer {
     int n = 0;
     for (Cache cache : caches(server)) {
       String key = b64(cache.handoffKey().getBytes(StandardCharsets.UTF_8));
-      for (Cache.Handed h : cache.handOver()) {
+      for (CacheHandoff.Handed h : cache.handOver()) {
         sb.append("entry ").append(key).append(' ')
             .append(h.kind()).append(' ').append(h.ttl()).append(' ')
             .append(h.freshLeftNanos()).append(' ').append(h.keepLeftNanos()).append(' ')
@@ -109,7 +110,7 @@ final class CacheTransfer {
   }
 
   private static int restore(HandoffHost server, List<String> lines, long ageNanos) {
-    Map<String, List<Cache.Handed>> byCache = new HashMap<>();
+    Map<String, List<CacheHandoff.Handed>> byCache = new HashMap<>();
     Base64.Decoder d = Base64.getDecoder();
     for (String line : lines) {
       String[] f = line.split(" ");
@@ -117,8 +118,8 @@ final class CacheTransfer {
         continue;
       }
       try {
-        Cache.Handed h =
-            new Cache.Handed(
+        CacheHandoff.Handed h =
+            new CacheHandoff.Handed(
                 d.decode(f[10]), f[6].equals("1"), f[7].equals("1"), Integer.parseInt(f[2]),
                 Integer.parseInt(f[3]), Long.parseLong(f[4]) - ageNanos, Long.parseLong(f[5]) - ageNanos,
                 new String(d.decode(f[8]), StandardCharsets.UTF_8),

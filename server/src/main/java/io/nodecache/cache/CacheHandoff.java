@@ -1,0 +1,109 @@
+package io.nodecache.cache;
+
+import io.nodecache.cache.CacheEntry.Kind;
+import io.nodecache.cache.CacheEntry.Origin;
+import io.nodecache.chain.Next;
+import io.nodecache.wire.PreparedAnswer;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+
+/**
+ * The restart hand-off of a {@link Cache}: its live entries as {@link Handed} values for a new process,
+ * and the entries a previous process handed over put back, each with the lifetime it had left.
+ * {@code handoff.CacheTransfer} carries them between processes through {@link Cache#handOver} and
+ * {@link Cache#takeOver}.
+ */
+public final class CacheHandoff {
+
+  /**
+   * One entry as it travels to a new process in a restart hand-off: the answer's wire form and what is
+   * left of its lifetime.
+   */
+  public record Handed(
+      byte[] answer, boolean dnssecOk, boolean checkingDisabled, int kind, int ttl, long freshLeftNanos,
+      long keepLeftNanos, String zone, String server) {}
+
+  private final Cache cache;
+  private final String key;
+  /** The chain taken-over entries refresh through: the one the cache's last request saw. */
+  private final Next laterNext;
+
+  CacheHandoff(Cache cache, String serverLabel, List<String> zones) {
+    this.cache = cache;
+    this.key = serverLabel + " " + String.join(",", zones);
+    this.laterNext =
+        r -> {
+          Next n = cache.downstream;
+          return n == null
+              ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
+              : n.handle(r);
+        };
+  }
+
+  /** Identifies the cache across processes: its server block's label and zones. */
+  String key() {
+    return key;
+  }
+
+  /** The entries that may still be served, with their remaining lifetimes, for a new process. */
+  List<Handed> handOver() {
+    long now = cache.ticker.read();
+    List<Handed> out = new ArrayList<>();
+    for (var c : List.of(cache.success, cache.denial)) {
+      for (CacheEntry e : c.asMap().values()) {
+        if (!e.servable(now)) {
+          continue;
+        }
+        byte[] wire = e.answer.patched(0, 0, e.key.dnssecOk(), e.key.name().toWire(), -1);
+        out.add(
+            new Handed(
+                wire, e.key.dnssecOk(), e.key.checkingDisabled(), e.kind.ordinal(), e.ttl,
+                e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Takes entries a previous process handed over, each keeping its remaining lifetime (capped by the
+   * cache's TTL cap); entries the cache's config would not cache are skipped. Returns how many were
+   * taken.
+   */
+  int takeOver(List<Handed> entries) {
+    int taken = 0;
+    long now = cache.ticker.read();
+    for (Handed h : entries) {
+      Message m;
+      try {
+        m = new Message(h.answer());
+      } catch (IOException e) {
+        continue;
+      }
+      Record q = m.getQuestion();
+      if (q == null || h.kind() < 0 || h.kind() >= Kind.values().length || h.keepLeftNanos() <= 0) {
+        continue;
+      }
+      Kind kind = Kind.values()[h.kind()];
+      Name name = q.getName();
+      boolean off = kind == Kind.SUCCESS ? cache.noSuccess.contains(name) : cache.noDenial.contains(name);
+      PreparedAnswer answer = PreparedAnswer.of(m);
+      if (off || answer == null || !cache.zones.contains(name) || cache.localZones.contains(name)) {
+        continue;
+      }
+      CacheConfig.Tier tier = kind == Kind.SUCCESS ? cache.config.success() : cache.config.denial();
+      long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * Cache.SECOND);
+      long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), cache.staleNanos));
+      CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
+      Origin origin = cache.origin(laterNext, h.zone(), h.server());
+      CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
+      (kind == Kind.SUCCESS ? cache.success : cache.denial).put(key, e);
+      taken++;
+    }
+    return taken;
+  }
+}

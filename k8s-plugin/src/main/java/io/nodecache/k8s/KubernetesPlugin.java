@@ -10,6 +10,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -219,11 +220,13 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     if (zone == null || v == null) {
       return next.handle(request);
     }
-    Message m = answerer.answer(request.query(), v, zone);
+    InetSocketAddress local = request.local();
+    Reply r = answerer.reply(request.query(), local == null ? null : local.getAddress(), v, zone);
+    Message m = r.toMessage(request.query(), v);
     if (m.getRcode() == Rcode.NXDOMAIN && config.fallsThrough(qname)) {
       return next.handle(request);
     }
-    if (m.getRcode() != Rcode.REFUSED) {
+    if (m.getRcode() != Rcode.REFUSED && !r.perAddress) { // per-address answers: never on the fast path
       v.memo().put(qname.canonicalize().toWireCanonical(), request.type(), PreparedAnswer.of(m),
           Answerer.dependency(qname, zone, m));
     }

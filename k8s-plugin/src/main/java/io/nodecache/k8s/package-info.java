@@ -69,8 +69,15 @@
  * services only (events within 20 ms go into one build). Answers: A/AAAA for ClusterIPs; ready
  * endpoint addresses for headless services (NXDOMAIN when none is ready); a CNAME for ExternalName,
  * followed when its target is in our zones; endpoint host names; SRV for {@code
- * _port._proto.SERVICE.NS.svc.ZONE}; PTR in reverse zones; {@code dns-version.ZONE} TXT; {@code
- * ns.dns.ZONE} from the {@code kube-system/kube-dns} Service; SOA and NS at the apex; NODATA for
+ * _port._proto.SERVICE.NS.svc.ZONE} (one record a distinct target and port, every address of a
+ * target as glue: two slices listing one hostname, or a dual-stack pod in the IPv4 and the IPv6 slice,
+ * give one record); PTR in reverse zones; {@code dns-version.ZONE} TXT; SOA at the apex. No answer
+ * holds a record twice (RFC 2181 §5). {@code ns.dns.ZONE} and the NS at the apex follow CoreDNS's rule
+ * ({@code nsAddrs}): when the address the query arrived on is a ready endpoint of services, those
+ * services (NS naming each, their cluster IPs, a headless one's endpoints, as glue); otherwise {@code
+ * ns.dns.ZONE} with that address, so 169.254.20.10 for a node cache (with a wildcard listener: every
+ * non-loopback interface address). These answers depend on the local address and are never memoized.
+ * NODATA for
  * existing namespaces and the {@code svc} and {@code pod} labels; REFUSED for classes other than
  * IN. Answers are memoized as wire bytes per view and served on the fast path. The zones are
  * registered as {@link io.nodecache.chain.LocalZones}, so the block's {@code cache} never stores
@@ -81,6 +88,9 @@
  * <ul>
  *   <li>{@code startup_timeout}: CoreDNS waits up to DURATION for the first sync before it serves;
  *       we accept it and ignore it (queries go to the next handler until the view exists).
+ *   <li>SRV weights: CoreDNS computes {@code floor(100 / N)} over the records before it drops the
+ *       duplicates (a dual-stack service with one port gets weight 50 there); here N counts the
+ *       records in the answer (weight 100). The weights of one answer are equal either way.
  *   <li>CoreDNS runs {@code cache} in front of {@code kubernetes} and caches its answers; here they
  *       are never cached, only memoized per view, so they are never older than the view.
  *   <li>{@code tls} given with {@code kubeconfig} is silently ignored (CoreDNS documents it as

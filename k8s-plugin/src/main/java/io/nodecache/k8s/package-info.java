@@ -22,6 +22,7 @@
  *     ignore empty_service
  *     startup_timeout DURATION
  *     snapshot FILE
+ *     stale_after DURATION
  * }
  * </pre>
  *
@@ -52,12 +53,21 @@
  *   <li>{@code snapshot FILE} (ours): a Kubernetes {@code List} in YAML or JSON loaded at start, so
  *       a node restarted while the API server is down still answers; rewritten from the live
  *       objects 30 s after changes and on stop. With no API source the file must exist.
+ *   <li>{@code stale_after DURATION} (ours; off by default, 1 s to 24 h, Go-style or bare seconds): a
+ *       bound on serving a view nobody updates. Without it, while the API server is unreachable the
+ *       last view answers for as long as it takes. With it, once the view is older than DURATION with
+ *       no watch connected, queries for the zones go to the next handler (normally {@code forward} to
+ *       the cluster DNS; the fast path passes them too), until every watch is connected again. Older
+ *       means: time since a missing watch was first seen (the disconnect, sampled every tenth of
+ *       DURATION, 10 ms to 1 s, so never before DURATION has passed), or since start when no watch
+ *       has connected yet (a view from the snapshot file). Needs an API source.
  * </ul>
  *
  * <p>Refused at start, each naming {@code file:line}: an endpoint that is not an http(s) URL;
  * {@code endpoint} together with {@code kubeconfig}; no source of cluster data (no endpoint,
  * kubeconfig or snapshot and not in a pod); a {@code pods} mode or {@code ignore} value not listed
- * above; a TTL outside 0 to 3600; a wrong argument count; an option with a block of its own; any
+ * above; a TTL outside 0 to 3600; a {@code stale_after} that is no duration, outside 1 s to 24 h, or
+ * without an API source; a wrong argument count; an option with a block of its own; any
  * other option ({@code kubernetes: unknown option 'labels' (expected one of: ...)}), among them
  * CoreDNS's {@code labels}, {@code namespace_labels}, {@code multicluster}, {@code apiserver_qps},
  * {@code apiserver_burst} and {@code apiserver_max_inflight}; a second {@code kubernetes} in the

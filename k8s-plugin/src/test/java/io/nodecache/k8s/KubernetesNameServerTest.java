@@ -13,15 +13,19 @@ import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import io.nodecache.wire.FastQuery;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -67,6 +71,20 @@ class KubernetesNameServerTest {
         .containsExactlyElementsOf(records(List.of("cluster.local. 5 IN NS ns.dns.cluster.local.")));
     assertThat(ns.getSection(Section.ADDITIONAL))
         .containsExactlyElementsOf(records(List.of("ns.dns.cluster.local. 5 IN A 169.254.20.10")));
+  }
+
+  @Test
+  void aWildcardListenerNamesItsInterfaceAddresses() throws Exception {
+    Message m = query(plugin, request(NS_DNS, Type.A, "0.0.0.0"));
+    assertThat(m.getRcode()).isEqualTo(Rcode.NOERROR);
+    boolean hasV4 = NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+        .anyMatch(a -> a.getAddress().length == 4 && !a.isLoopbackAddress());
+    assertThat(m.getSection(Section.ANSWER).isEmpty()).as("an A record a non-loopback IPv4 address").isEqualTo(!hasV4);
+    for (Record r : m.getSection(Section.ANSWER)) {
+      InetAddress a = ((ARecord) r).getAddress();
+      assertThat(a.isAnyLocalAddress() || a.isLoopbackAddress()).as(r.toString()).isFalse();
+      assertThat(NetworkInterface.getByInetAddress(a)).as("an interface holds " + a).isNotNull();
+    }
   }
 
   @Test

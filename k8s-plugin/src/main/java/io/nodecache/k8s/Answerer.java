@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import java.net.InetAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,7 @@ final class Answerer {
 
   private final K8sConfig config;
   private final ServiceRecords records;
+  private final NameServers nameServers;
 
   Answerer(K8sConfig config) {
     this.config = config;
@@ -40,6 +42,7 @@ final class Answerer {
       }
     }
     this.records = new ServiceRecords(config, p);
+    this.nameServers = new NameServers(records);
   }
 
   /** The plugin zone that holds {@code name} (the longest), or null. */
@@ -69,10 +72,15 @@ final class Answerer {
     return l[n - 3] + "." + l[n - 2];
   }
 
-  /** The answer to {@code query}, whose name is inside {@code zone}. */
+  /** The answer to {@code query}, whose name is inside {@code zone}, received on an unknown address. */
   Message answer(Message query, ClusterView view, Name zone) {
+    return reply(query, null, view, zone).toMessage(query, view);
+  }
+
+  /** The records of the answer to {@code query} received on {@code local} (null: not known). */
+  Reply reply(Message query, InetAddress local, ClusterView view, Name zone) {
     Record q = query.getQuestion();
-    Reply r = new Reply(zone, config.ttl());
+    Reply r = new Reply(zone, config.ttl(), local);
     if (q.getDClass() == DClass.IN) {
       Name name = q.getName().canonicalize();
       if (DnsNames.isReverse(zone)) {
@@ -83,7 +91,7 @@ final class Answerer {
     } else {
       r.rcode = Rcode.REFUSED;
     }
-    return r.toMessage(query, view);
+    return r;
   }
 
   private void forward(Reply r, ClusterView view, Name name, String[] l, int type, int depth) {
@@ -101,8 +109,13 @@ final class Answerer {
     }
     if (last.equals("dns")) {
       if (n == 2 && l[0].equals("ns")) {
-        ClusterView.ServiceEntry dns = view.service("kube-dns", "kube-system");
-        records.addresses(r.answer, name, dns == null ? List.of() : dns.service().clusterIps(), type);
+        r.perAddress = true;
+        Set<Ip> seen = new HashSet<>();
+        for (NameServers.Address a : nameServers.of(view, r.zone, r.local)) {
+          if (seen.add(a.ip())) {
+            records.address(r.answer, name, a.ip(), type);
+          }
+        }
       } else if (n != 1) {
         r.rcode = Rcode.NXDOMAIN;
       }
@@ -139,11 +152,14 @@ final class Answerer {
       r.answer.add(r.soa(view));
     }
     if (type == Type.NS || type == Type.ANY) {
-      Name ns = DnsNames.nsName(r.zone);
-      r.answer.add(new NSRecord(r.zone, DClass.IN, config.ttl(), ns));
-      ClusterView.ServiceEntry dns = view.service("kube-dns", "kube-system");
-      if (dns != null) {
-        records.addresses(r.additional, ns, dns.service().clusterIps(), Type.ANY);
+      r.perAddress = true;
+      List<NameServers.Address> servers = nameServers.of(view, r.zone, r.local);
+      Set<Name> listed = new HashSet<>();
+      for (NameServers.Address a : servers) {
+        if (listed.add(a.name())) {
+          r.answer.add(new NSRecord(r.zone, DClass.IN, config.ttl(), a.name()));
+        }
+        records.address(r.additional, a.name(), a.ip(), Type.ANY);
       }
     }
   }
@@ -157,7 +173,7 @@ final class Answerer {
     Slim.Service s = e.service();
     switch (s.kind()) {
       case EXTERNAL_NAME -> {
-        if (s.externalName() != null) {
+        if (s.externalName() != null && r.aliases.add(name)) { // a name seen before: a CNAME loop
           Name target = DnsNames.absolute(s.externalName());
           r.answer.add(new CNAMERecord(name, DClass.IN, config.ttl(), target));
           chase(r, view, target, type, depth);
@@ -199,10 +215,11 @@ final class Answerer {
     if (type == Type.CNAME || zone == null || DnsNames.isReverse(zone) || depth >= 8) {
       return;
     }
-    Reply inner = new Reply(zone, config.ttl());
+    Reply inner = r.inner(zone);
     forward(inner, view, target, DnsNames.labels(target, zone), type, depth + 1);
     r.answer.addAll(inner.answer);
     r.additional.addAll(inner.additional);
+    r.perAddress |= inner.perAddress;
   }
 
   private void endpoint(Reply r, Name name, ClusterView.ServiceEntry e, String host, int type) {
@@ -228,7 +245,7 @@ final class Answerer {
       r.rcode = Rcode.NXDOMAIN;
       return;
     }
-    Reply probe = new Reply(r.zone, config.ttl());
+    Reply probe = r.inner(r.zone);
     if (e.service().kind() == Slim.Kind.HEADLESS) {
       records.headlessSrv(probe, name, e, port, proto);
     } else {

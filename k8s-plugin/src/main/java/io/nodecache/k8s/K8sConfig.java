@@ -22,7 +22,7 @@ import org.xbill.DNS.TextParseException;
  *   endpoint URL | kubeconfig PATH [CONTEXT] | tls CERT KEY CACERT
  *   namespaces NAMESPACE...   pods disabled|insecure|verified   endpoint_pod_names
  *   ttl TTL   noendpoints   fallthrough [ZONES...]   ignore empty_service
- *   startup_timeout DURATION  snapshot FILE
+ *   startup_timeout DURATION  snapshot FILE  stale_after DURATION
  * }
  * </pre>
  *
@@ -31,6 +31,8 @@ import org.xbill.DNS.TextParseException;
  * @param fallthrough null: never fall through; empty: for every zone; else for these zones
  * @param inCluster no endpoint or kubeconfig given, but the process runs in a pod: use the service account
  * @param snapshot the snapshot file, or null
+ * @param staleAfter {@code stale_after}: how long the view may answer with no watch connected, counted
+ *     from the last moment every informer was seen watching (or from start); null: forever (default)
  */
 public record K8sConfig(
     List<Name> zones,
@@ -46,7 +48,8 @@ public record K8sConfig(
     boolean noEndpoints,
     List<Name> fallthrough,
     boolean ignoreEmptyService,
-    Path snapshot) {
+    Path snapshot,
+    Duration staleAfter) {
 
   /** How {@code a-b-c-d.<ns>.pod.<zone>} names are answered. */
   public enum PodMode {
@@ -59,7 +62,7 @@ public record K8sConfig(
 
   private static final String[] OPTIONS = {
     "endpoint", "kubeconfig", "tls", "namespaces", "pods", "endpoint_pod_names", "ttl", "noendpoints",
-    "fallthrough", "ignore", "startup_timeout", "snapshot"
+    "fallthrough", "ignore", "startup_timeout", "snapshot", "stale_after"
   };
 
   public K8sConfig {
@@ -116,6 +119,8 @@ public record K8sConfig(
     List<Name> fallthrough = null;
     boolean ignoreEmpty = false;
     Path snapshot = null;
+    Duration staleAfter = null;
+    Directive staleAt = null;
     for (Directive o : d.block()) {
       switch (o.name()) {
         case "endpoint" -> {
@@ -173,6 +178,10 @@ public record K8sConfig(
           Values.duration(o.expectArgs(1, 1).expectNoBlock(), o.arg(0), Duration.ZERO, Duration.ofHours(1));
         }
         case "snapshot" -> snapshot = Path.of(o.expectArgs(1, 1).expectNoBlock().arg(0));
+        case "stale_after" -> {
+          staleAt = o.expectArgs(1, 1).expectNoBlock();
+          staleAfter = Values.duration(o, o.arg(0), Duration.ofSeconds(1), Duration.ofHours(24));
+        }
         default -> throw d.unknownOption(o, OPTIONS);
       }
     }
@@ -185,9 +194,12 @@ public record K8sConfig(
       throw d.error(
           "no source of cluster data (expected: endpoint, kubeconfig or snapshot, or running in a pod)");
     }
+    if (staleAt != null && endpoint == null && kubeconfig == null && !inCluster) {
+      throw staleAt.error("needs an API server (endpoint, kubeconfig or running in a pod)");
+    }
     return new K8sConfig(
         zones, endpoint, kubeconfig, context, tls, inCluster, namespaces, pods, podNames, ttl,
-        noEndpoints, fallthrough, ignoreEmpty, snapshot);
+        noEndpoints, fallthrough, ignoreEmpty, snapshot, staleAfter);
   }
 
   private static int ttl(Directive o) throws ConfigException {

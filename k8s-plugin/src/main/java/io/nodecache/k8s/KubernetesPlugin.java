@@ -10,6 +10,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -58,6 +59,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private volatile boolean stopped;
   private final Object writeLock = new Object();
   private volatile ApiSource api;
+  /** {@code stale_after}, or null when off. */
+  private final Staleness staleness;
 
   /**
    * @param serverLabel the server block's metric label
@@ -84,6 +87,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     this.slimmer = new Slimmer(config.endpointPodNames());
     this.snapshot = config.snapshot() == null ? null : new SnapshotFile(config.snapshot());
     live.onChange(this::liveChanged);
+    this.staleness = config.staleAfter() == null ? null : new Staleness(config.staleAfter(), this::watching, System::nanoTime);
   }
 
   @Override
@@ -116,6 +120,9 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     if (config.hasApi()) {
       api = new ApiSource(config, live, slimmer, RandomGenerator.getDefault());
       api.start().thenRun(this::onSynced);
+      if (staleness != null) {
+        staleness.start(scheduler);
+      }
     }
   }
 
@@ -202,6 +209,9 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   @Override
   public void stop() {
     stopped = true;
+    if (staleness != null) {
+      staleness.stop();
+    }
     metrics.close();
     if (api != null) {
       api.close();
@@ -216,14 +226,16 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     Name qname = request.name();
     Name zone = answerer.zoneOf(qname);
     ClusterView v = view.get();
-    if (zone == null || v == null) {
+    if (zone == null || v == null || stale()) {
       return next.handle(request);
     }
-    Message m = answerer.answer(request.query(), v, zone);
+    InetSocketAddress local = request.local();
+    Reply r = answerer.reply(request.query(), local == null ? null : local.getAddress(), v, zone);
+    Message m = r.toMessage(request.query(), v);
     if (m.getRcode() == Rcode.NXDOMAIN && config.fallsThrough(qname)) {
       return next.handle(request);
     }
-    if (m.getRcode() != Rcode.REFUSED) {
+    if (m.getRcode() != Rcode.REFUSED && !r.perAddress) { // per-address answers: never on the fast path
       v.memo().put(qname.canonicalize().toWireCanonical(), request.type(), PreparedAnswer.of(m),
           Answerer.dependency(qname, zone, m));
     }
@@ -236,7 +248,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       return Result.PASS;
     }
     ClusterView v = view.get();
-    if (v == null || q.qclass() != CLASS_IN) {
+    if (v == null || q.qclass() != CLASS_IN || stale()) {
       return Result.SLOW;
     }
     PreparedAnswer a = v.memo().get(q);
@@ -245,6 +257,11 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     }
     q.reply(a.render(q, -1));
     return Result.ANSWERED;
+  }
+
+  /** True while {@code stale_after} holds the view back: queries go to the next handler. */
+  private boolean stale() {
+    return staleness != null && staleness.stale();
   }
 
   private boolean inZone(FastQuery q) {

@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,11 +21,28 @@ final class Reply {
   final List<Record> answer = new ArrayList<>();
   final List<Record> additional = new ArrayList<>();
   int rcode = Rcode.NOERROR;
+  /** The address the query arrived on, or null when not known. */
+  final InetAddress local;
+  /** True when the records depend on {@link #local}: such an answer is not memoized. */
+  boolean perAddress;
+  /** ExternalName services followed so far in this answer (shared with inner replies): no CNAME loop. */
+  final Set<Name> aliases;
   private final int ttl;
 
-  Reply(Name zone, int ttl) {
+  Reply(Name zone, int ttl, InetAddress local) {
+    this(zone, ttl, local, new HashSet<>());
+  }
+
+  private Reply(Name zone, int ttl, InetAddress local, Set<Name> aliases) {
     this.zone = zone;
     this.ttl = ttl;
+    this.local = local;
+    this.aliases = aliases;
+  }
+
+  /** A reply for a name in {@code zone} whose records become part of this one. */
+  Reply inner(Name zone) {
+    return new Reply(zone, ttl, local, aliases);
   }
 
   /** CoreDNS's SOA: {@code ns.dns.<zone>. hostmaster.<zone>. serial 7200 1800 86400 ttl}, RR TTL min(ttl, 300). */

@@ -1,7 +1,7 @@
 package io.nodecache.k8s;
 
-import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.xbill.DNS.AAAARecord;
@@ -28,50 +28,60 @@ final class ServiceRecords {
     this.primary = primary;
   }
 
+  /**
+   * SRV for a ClusterIP service: one record a distinct port number (two ports may share one, e.g. 53
+   * over UDP and TCP), all naming the service; its addresses as glue.
+   */
   void clusterSrv(Reply r, Name name, ClusterView.ServiceEntry e, String port, String proto) {
     Slim.Service s = e.service();
-    List<Slim.Port> match = new ArrayList<>();
+    Set<Integer> match = new LinkedHashSet<>();
     for (Slim.Port p : s.ports()) {
       if (matches(p, port, proto)) {
-        match.add(p);
+        match.add(p.port());
       }
     }
     Name target = serviceName(s);
     int weight = weight(match.size());
-    for (Slim.Port p : match) {
-      r.answer.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, p.port(), target));
+    for (int p : match) {
+      r.answer.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, p, target));
     }
     if (!match.isEmpty()) {
       addresses(r.additional, target, s.clusterIps(), Type.ANY);
     }
   }
 
+  /**
+   * SRV for a headless service: one record a distinct (endpoint name, port), as CoreDNS keeps them.
+   * Endpoints share a name when two slices list one hostname or when a dual-stack pod has an address
+   * in the IPv4 and in the IPv6 slice; the name's every address goes into the glue.
+   */
   void headlessSrv(Reply r, Name name, ClusterView.ServiceEntry e, String port, String proto) {
-    List<Record> srv = new ArrayList<>();
-    List<int[]> picks = new ArrayList<>();
+    Set<Target> targets = new LinkedHashSet<>();
+    Set<Record> glue = new LinkedHashSet<>();
     Slim.Endpoint[] ready = e.ready();
     for (int i = 0; i < ready.length; i++) {
+      Name host = null;
       for (Slim.Port p : e.portsOf(i)) {
-        if (matches(p, port, proto)) {
-          picks.add(new int[] {i, p.port()});
+        if (!matches(p, port, proto)) {
+          continue;
         }
+        host = host == null ? DnsNames.child(hostLabel(ready[i]), serviceName(e.service())) : host;
+        if (host == null) {
+          break; // the label does not make a name
+        }
+        targets.add(new Target(host, p.port()));
+        address(glue, host, ready[i].ip(), Type.ANY);
       }
     }
-    int weight = weight(picks.size());
-    Set<Name> glued = new HashSet<>();
-    for (int[] pick : picks) {
-      Slim.Endpoint ep = ready[pick[0]];
-      Name target = DnsNames.child(hostLabel(ep), serviceName(e.service()));
-      if (target == null) {
-        continue;
-      }
-      srv.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, pick[1], target));
-      if (glued.add(target)) {
-        address(r.additional, target, ep.ip(), Type.ANY);
-      }
+    int weight = weight(targets.size());
+    for (Target t : targets) {
+      r.answer.add(new SRVRecord(name, DClass.IN, config.ttl(), 0, weight, t.port(), t.host()));
     }
-    r.answer.addAll(srv);
+    r.additional.addAll(glue);
   }
+
+  /** An SRV target: a host name and a port. */
+  private record Target(Name host, int port) {}
 
   /** The endpoint's DNS label: its hostname, else its pod name (endpoint_pod_names), else dashed IP. */
   String hostLabel(Slim.Endpoint ep) {
@@ -92,13 +102,13 @@ final class ServiceRecords {
     }
   }
 
-  void addresses(List<Record> out, Name name, List<Ip> ips, int type) {
+  void addresses(Collection<Record> out, Name name, List<Ip> ips, int type) {
     for (Ip ip : ips) {
       address(out, name, ip, type);
     }
   }
 
-  void address(List<Record> out, Name name, Ip ip, int type) {
+  void address(Collection<Record> out, Name name, Ip ip, int type) {
     if (ip.isV4() && (type == Type.A || type == Type.ANY)) {
       out.add(new ARecord(name, DClass.IN, config.ttl(), ip.address()));
     } else if (!ip.isV4() && (type == Type.AAAA || type == Type.ANY)) {

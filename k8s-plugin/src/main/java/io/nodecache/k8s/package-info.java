@@ -22,6 +22,7 @@
  *     ignore empty_service
  *     startup_timeout DURATION
  *     snapshot FILE
+ *     stale_after DURATION
  * }
  * </pre>
  *
@@ -52,12 +53,21 @@
  *   <li>{@code snapshot FILE} (ours): a Kubernetes {@code List} in YAML or JSON loaded at start, so
  *       a node restarted while the API server is down still answers; rewritten from the live
  *       objects 30 s after changes and on stop. With no API source the file must exist.
+ *   <li>{@code stale_after DURATION} (ours; off by default, 1 s to 24 h, Go-style or bare seconds): a
+ *       bound on serving a view nobody updates. Without it, while the API server is unreachable the
+ *       last view answers for as long as it takes. With it, once the view is older than DURATION with
+ *       no watch connected, queries for the zones go to the next handler (normally {@code forward} to
+ *       the cluster DNS; the fast path passes them too), until every watch is connected again. Older
+ *       means: time since a missing watch was first seen (the disconnect, sampled every tenth of
+ *       DURATION, 10 ms to 1 s, so never before DURATION has passed), or since start when no watch
+ *       has connected yet (a view from the snapshot file). Needs an API source.
  * </ul>
  *
  * <p>Refused at start, each naming {@code file:line}: an endpoint that is not an http(s) URL;
  * {@code endpoint} together with {@code kubeconfig}; no source of cluster data (no endpoint,
  * kubeconfig or snapshot and not in a pod); a {@code pods} mode or {@code ignore} value not listed
- * above; a TTL outside 0 to 3600; a wrong argument count; an option with a block of its own; any
+ * above; a TTL outside 0 to 3600; a {@code stale_after} that is no duration, outside 1 s to 24 h, or
+ * without an API source; a wrong argument count; an option with a block of its own; any
  * other option ({@code kubernetes: unknown option 'labels' (expected one of: ...)}), among them
  * CoreDNS's {@code labels}, {@code namespace_labels}, {@code multicluster}, {@code apiserver_qps},
  * {@code apiserver_burst} and {@code apiserver_max_inflight}; a second {@code kubernetes} in the
@@ -69,8 +79,15 @@
  * services only (events within 20 ms go into one build). Answers: A/AAAA for ClusterIPs; ready
  * endpoint addresses for headless services (NXDOMAIN when none is ready); a CNAME for ExternalName,
  * followed when its target is in our zones; endpoint host names; SRV for {@code
- * _port._proto.SERVICE.NS.svc.ZONE}; PTR in reverse zones; {@code dns-version.ZONE} TXT; {@code
- * ns.dns.ZONE} from the {@code kube-system/kube-dns} Service; SOA and NS at the apex; NODATA for
+ * _port._proto.SERVICE.NS.svc.ZONE} (one record a distinct target and port, every address of a
+ * target as glue: two slices listing one hostname, or a dual-stack pod in the IPv4 and the IPv6 slice,
+ * give one record); PTR in reverse zones; {@code dns-version.ZONE} TXT; SOA at the apex. No answer
+ * holds a record twice (RFC 2181 §5). {@code ns.dns.ZONE} and the NS at the apex follow CoreDNS's rule
+ * ({@code nsAddrs}): when the address the query arrived on is a ready endpoint of services, those
+ * services (NS naming each, their cluster IPs, a headless one's endpoints, as glue); otherwise {@code
+ * ns.dns.ZONE} with that address, so 169.254.20.10 for a node cache (with a wildcard listener: every
+ * non-loopback interface address). These answers depend on the local address and are never memoized.
+ * NODATA for
  * existing namespaces and the {@code svc} and {@code pod} labels; REFUSED for classes other than
  * IN. Answers are memoized as wire bytes per view and served on the fast path. The zones are
  * registered as {@link io.nodecache.chain.LocalZones}, so the block's {@code cache} never stores
@@ -81,6 +98,9 @@
  * <ul>
  *   <li>{@code startup_timeout}: CoreDNS waits up to DURATION for the first sync before it serves;
  *       we accept it and ignore it (queries go to the next handler until the view exists).
+ *   <li>SRV weights: CoreDNS computes {@code floor(100 / N)} over the records before it drops the
+ *       duplicates (a dual-stack service with one port gets weight 50 there); here N counts the
+ *       records in the answer (weight 100). The weights of one answer are equal either way.
  *   <li>CoreDNS runs {@code cache} in front of {@code kubernetes} and caches its answers; here they
  *       are never cached, only memoized per view, so they are never older than the view.
  *   <li>{@code tls} given with {@code kubeconfig} is silently ignored (CoreDNS documents it as

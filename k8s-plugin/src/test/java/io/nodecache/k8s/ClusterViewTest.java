@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.Records;
 import io.nodecache.wire.PreparedAnswer;
 import java.util.ArrayList;
 import java.util.List;
@@ -101,6 +102,7 @@ class ClusterViewTest {
   }
 
   private static String text(Message m) {
+    Records.exact(m);
     return m.getRcode() + " " + m.getSection(Section.ANSWER).stream().map(Record::toString).sorted().toList();
   }
 }

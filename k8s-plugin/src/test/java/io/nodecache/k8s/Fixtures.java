@@ -7,8 +7,10 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.CorefileParser;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
+import io.nodecache.testing.Records;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -71,14 +73,22 @@ final class Fixtures {
     return p;
   }
 
+  /** The address node-local DNS answers on in production; the local address of {@link #request}. */
+  static final String NODE_LOCAL = "169.254.20.10";
+
   static DnsRequest request(String name, int type) {
+    return request(name, type, NODE_LOCAL);
+  }
+
+  /** A UDP query for {@code name} received on {@code local} port 53. */
+  static DnsRequest request(String name, int type, String local) {
     try {
       Record q = Record.newRecord(Name.fromString(name), type, DClass.IN);
       Message m = Message.newQuery(q);
       return new DnsRequest(
           m,
           new InetSocketAddress("127.0.0.1", 40000),
-          new InetSocketAddress("127.0.0.1", 53),
+          new InetSocketAddress(InetAddress.getByName(local), 53),
           Protocol.UDP,
           "cluster.local.",
           "dns://:53");
@@ -89,8 +99,15 @@ final class Fixtures {
 
   /** Runs the query through the handler; a next handler answers SERVFAIL. */
   static Message query(KubernetesPlugin p, String name, int type) {
-    DnsRequest r = request(name, type);
-    return p.handle(
+    return query(p, request(name, type));
+  }
+
+  /**
+   * Runs the request through the handler; a next handler answers SERVFAIL. The answer must hold no
+   * record twice in a section ({@link Records#exact}).
+   */
+  static Message query(KubernetesPlugin p, DnsRequest r) {
+    return Records.exact(p.handle(
             r,
             req -> {
               Message m = new Message(req.query().getHeader().getID());
@@ -98,7 +115,7 @@ final class Fixtures {
               return CompletableFuture.completedFuture(m);
             })
         .toCompletableFuture()
-        .join();
+        .join());
   }
 
   /** Records from zone-file lines ({@code name ttl IN type rdata}). */

@@ -68,12 +68,13 @@ class KubernetesAnswerTest {
         // spec §2.2 schema version
         Case.of("dns-version" + z, "TXT", "NOERROR", "dns-version.cluster.local. 28800 IN TXT \"1.1.0\""),
         Case.of("dns-version" + z, "A", "NOERROR"),
-        // apex: SOA, NS with the kube-dns address as glue, NODATA otherwise
+        // apex: SOA, NS with the address the query came in on (169.254.20.10) as glue, NODATA otherwise
         Case.of("cluster.local.", "SOA", "NOERROR", SOA),
         Case.of("cluster.local.", "NS", "NOERROR", "cluster.local. 5 IN NS ns.dns.cluster.local.")
-            .plus("ns.dns.cluster.local. 5 IN A 10.96.0.10"),
+            .plus("ns.dns.cluster.local. 5 IN A 169.254.20.10"),
         Case.of("cluster.local.", "A", "NOERROR"),
-        Case.of("ns.dns" + z, "A", "NOERROR", "ns.dns.cluster.local. 5 IN A 10.96.0.10"),
+        Case.of("ns.dns" + z, "A", "NOERROR", "ns.dns.cluster.local. 5 IN A 169.254.20.10"),
+        Case.of("ns.dns" + z, "AAAA", "NOERROR"),
         // §2.3.1 ClusterIP A/AAAA, dual-stack, case-insensitive
         Case.of("kubernetes.default.svc" + z, "A", "NOERROR", "kubernetes.default.svc.cluster.local. 5 IN A 10.96.0.1"),
         Case.of("KUBERNETES.Default.Svc.Cluster.Local.", "A", "NOERROR", "kubernetes.default.svc.cluster.local. 5 IN A 10.96.0.1"),
@@ -126,6 +127,32 @@ class KubernetesAnswerTest {
                 "web-1.web.demo.svc.cluster.local. 5 IN A 10.244.1.11",
                 "web-2.web.demo.svc.cluster.local. 5 IN A 10.244.1.12"),
         Case.of("_grpc._udp.web.demo.svc" + z, "SRV", "NXDOMAIN"),
+        // no record twice (RFC 2181 §5): one SRV a (target, port), as CoreDNS; every address as glue
+        Case.of("kube-dns.kube-system.svc" + z, "SRV", "NOERROR",
+                "kube-dns.kube-system.svc.cluster.local. 5 IN SRV 0 50 53 kube-dns.kube-system.svc.cluster.local.",
+                "kube-dns.kube-system.svc.cluster.local. 5 IN SRV 0 50 9153 kube-dns.kube-system.svc.cluster.local.")
+            .plus("kube-dns.kube-system.svc.cluster.local. 5 IN A 10.96.0.10"),
+        Case.of("_http._tcp.ds.demo.svc" + z, "SRV", "NOERROR",
+                "_http._tcp.ds.demo.svc.cluster.local. 5 IN SRV 0 50 8080 ds-0.ds.demo.svc.cluster.local.",
+                "_http._tcp.ds.demo.svc.cluster.local. 5 IN SRV 0 50 8080 ds-1.ds.demo.svc.cluster.local.")
+            .plus("ds-0.ds.demo.svc.cluster.local. 5 IN A 10.244.5.10",
+                "ds-0.ds.demo.svc.cluster.local. 5 IN AAAA fd00:10:244:5::a",
+                "ds-1.ds.demo.svc.cluster.local. 5 IN A 10.244.5.11",
+                "ds-1.ds.demo.svc.cluster.local. 5 IN AAAA fd00:10:244:5::b"),
+        Case.of("ds.demo.svc" + z, "A", "NOERROR",
+            "ds.demo.svc.cluster.local. 5 IN A 10.244.5.10", "ds.demo.svc.cluster.local. 5 IN A 10.244.5.11"),
+        Case.of("ds.demo.svc" + z, "AAAA", "NOERROR",
+            "ds.demo.svc.cluster.local. 5 IN AAAA fd00:10:244:5::a", "ds.demo.svc.cluster.local. 5 IN AAAA fd00:10:244:5::b"),
+        Case.of("ds-0.ds.demo.svc" + z, "AAAA", "NOERROR", "ds-0.ds.demo.svc.cluster.local. 5 IN AAAA fd00:10:244:5::a"),
+        Case.of("_http._tcp.dup.demo.svc" + z, "SRV", "NOERROR",
+                "_http._tcp.dup.demo.svc.cluster.local. 5 IN SRV 0 100 80 dup-0.dup.demo.svc.cluster.local.")
+            .plus("dup-0.dup.demo.svc.cluster.local. 5 IN A 10.244.6.10", "dup-0.dup.demo.svc.cluster.local. 5 IN A 10.244.6.11"),
+        Case.of("dup-0.dup.demo.svc" + z, "A", "NOERROR",
+            "dup-0.dup.demo.svc.cluster.local. 5 IN A 10.244.6.10", "dup-0.dup.demo.svc.cluster.local. 5 IN A 10.244.6.11"),
+        Case.of("10.6.244.10.in-addr.arpa.", "PTR", "NOERROR", "10.6.244.10.in-addr.arpa. 5 IN PTR dup-0.dup.demo.svc.cluster.local."),
+        Case.of("loop-a.demo.svc" + z, "A", "NOERROR",
+            "loop-a.demo.svc.cluster.local. 5 IN CNAME loop-b.demo.svc.cluster.local.",
+            "loop-b.demo.svc.cluster.local. 5 IN CNAME loop-a.demo.svc.cluster.local."),
         // §2.3.3 / §2.4.3 PTR, IPv4 and IPv6 nibbles
         Case.of("1.0.96.10.in-addr.arpa.", "PTR", "NOERROR", "1.0.96.10.in-addr.arpa. 5 IN PTR kubernetes.default.svc.cluster.local."),
         Case.of("10.1.244.10.in-addr.arpa.", "PTR", "NOERROR", "10.1.244.10.in-addr.arpa. 5 IN PTR web-0.web.demo.svc.cluster.local."),

@@ -3,6 +3,7 @@ package io.nodecache.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.server.NodeCache;
+import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -52,7 +53,7 @@ class KubernetesEndToEndTest {
     SimpleResolver r = new SimpleResolver(dns);
     r.setTCP(tcp);
     r.setTimeout(Duration.ofSeconds(3));
-    return r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+    return Records.exact(r.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN))));
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.nodecache.chain.FastPath;
+import io.nodecache.testing.Records;
 import io.nodecache.wire.FastQuery;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +53,7 @@ class KubernetesFastPathTest {
     try {
       byte[] b = new byte[out.readableBytes()];
       out.readBytes(b);
-      return new Message(b);
+      return Records.exact(new Message(b));
     } finally {
       out.release();
     }

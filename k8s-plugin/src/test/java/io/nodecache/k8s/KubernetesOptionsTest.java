@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nodecache.config.ConfigException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -100,7 +101,12 @@ class KubernetesOptionsTest {
         new String[] {"pods maybe", "pods: 'maybe' (expected: disabled, insecure or verified)"},
         new String[] {"ignore nothing", "ignore: 'nothing' (expected: empty_service)"},
         new String[] {"labels a=b", "unknown option 'labels'"},
-        new String[] {"endpoint ftp://x", "(expected: an http:// or https:// URL)"});
+        new String[] {"endpoint ftp://x", "(expected: an http:// or https:// URL)"},
+        new String[] {"stale_after soon", "Corefile:3: stale_after: 'soon' is not a duration"},
+        new String[] {"stale_after 500ms", "Corefile:3: stale_after: '500ms' (expected: PT1S..PT24H)"},
+        new String[] {"stale_after 25h", "Corefile:3: stale_after: '25h' (expected: PT1S..PT24H)"},
+        new String[] {"stale_after", "Corefile:3: stale_after"},
+        new String[] {"stale_after 5m", "Corefile:3: stale_after: needs an API server"});
   }
 
   @ParameterizedTest(name = "{0}")
@@ -110,6 +116,14 @@ class KubernetesOptionsTest {
     assertThatThrownBy(() -> Fixtures.config(corefile.replace("  snapshot x.yaml\n  " + option, "  " + option + "\n  snapshot x.yaml"), Map.of()))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(message);
+  }
+
+  @Test
+  void staleAfterIsOffByDefault() throws ConfigException {
+    String api = "cluster.local {\n kubernetes {\n  endpoint http://127.0.0.1:1\n%s }\n}\n";
+    assertThat(Fixtures.config(api.formatted(""), Map.of()).staleAfter()).isNull();
+    assertThat(Fixtures.config(api.formatted("  stale_after 1m30s\n"), Map.of()).staleAfter())
+        .isEqualTo(Duration.ofSeconds(90));
   }
 
   @Test

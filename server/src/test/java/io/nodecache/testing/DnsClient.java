@@ -17,7 +17,10 @@ import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 
-/** A plain DNS client over real sockets that shows exactly what the server sent. */
+/**
+ * A plain DNS client over real sockets that shows exactly what the server sent; every decoded answer
+ * passes {@link Records#exact} (no record twice in a section).
+ */
 public final class DnsClient {
 
   private DnsClient() {}
@@ -58,7 +61,7 @@ public final class DnsClient {
     if (a == null) {
       throw new SocketTimeoutException("no UDP answer from " + server);
     }
-    return new Message(a);
+    return Records.exact(new Message(a));
   }
 
   public static Message tcp(InetSocketAddress server, Message query) throws IOException {
@@ -66,7 +69,7 @@ public final class DnsClient {
       s.connect(server, 3000);
       s.setSoTimeout(5000);
       writeFrame(s, query.toWire());
-      return new Message(readFrame(s));
+      return Records.exact(new Message(readFrame(s)));
     }
   }
 

@@ -6,8 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedFlags;
@@ -125,6 +127,25 @@ public final class Records {
       }
       return a;
     };
+  }
+
+  /**
+   * The invariant every answer a test decodes must hold: no section lists one record twice (RFC 2181
+   * §5: an RRset holds no duplicates). Records are identical when name (case-insensitively), type,
+   * class and data are; TTLs do not count. Returns {@code m}; fails naming the record otherwise.
+   */
+  public static Message exact(Message m) {
+    String[] names = {"", "answer", "authority", "additional"};
+    for (int section : new int[] {Section.ANSWER, Section.AUTHORITY, Section.ADDITIONAL}) {
+      Set<Record> seen = new HashSet<>();
+      for (Record r : m.getSection(section)) {
+        if (!seen.add(r)) {
+          throw new AssertionError("duplicate record in the " + names[section] + " section: " + r
+              + " (answer to " + m.getQuestion() + ")");
+        }
+      }
+    }
+    return m;
   }
 
   /** Answer records as zone-file lines (whitespace collapsed), in message order. */

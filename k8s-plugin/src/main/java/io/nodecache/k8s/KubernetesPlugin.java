@@ -1,6 +1,8 @@
 package io.nodecache.k8s;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nodecache.chain.ClientDirectory;
+import io.nodecache.chain.ClientSearchPath;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -10,6 +12,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +36,8 @@ import org.xbill.DNS.Rcode;
  * path from memoized wire answers. Until a view exists (API not yet synced and no snapshot) it passes
  * queries to the next handler, normally the block's cache and forward to the cluster DNS.
  */
-public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
+public final class KubernetesPlugin
+    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final int CLASS_IN = 1;
@@ -58,6 +62,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private volatile boolean stopped;
   private final Object writeLock = new Object();
   private volatile ApiSource api;
+  private final NodePods nodePods;
+  private volatile String nodeName;
 
   /**
    * @param serverLabel the server block's metric label
@@ -83,6 +89,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     this.zoneWire = config.zones().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
     this.slimmer = new Slimmer(config.endpointPodNames());
     this.snapshot = config.snapshot() == null ? null : new SnapshotFile(config.snapshot());
+    this.nodePods = new NodePods(config.zones(), slimmer);
     live.onChange(this::liveChanged);
   }
 
@@ -116,6 +123,9 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     if (config.hasApi()) {
       api = new ApiSource(config, live, slimmer, RandomGenerator.getDefault());
       api.start().thenRun(this::onSynced);
+      if (nodeName != null) {
+        nodePods.watch(api.client(), nodeName); // not part of readiness: clients stay unknown until synced
+      }
     }
   }
 
@@ -203,6 +213,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   public void stop() {
     stopped = true;
     metrics.close();
+    nodePods.close();
     if (api != null) {
       api.close();
     }
@@ -258,5 +269,43 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
 
   List<Name> zones() {
     return config.zones();
+  }
+
+  /** Watches the pods of this node (NODE_NAME) once started, for {@link ClientDirectory}. */
+  KubernetesPlugin watchNode(String node) {
+    this.nodeName = node;
+    return this;
+  }
+
+  NodePods nodePods() {
+    return nodePods;
+  }
+
+  @Override
+  public String namespaceOf(InetAddress client) {
+    return nodePods.namespaceOf(client);
+  }
+
+  @Override
+  public String podOf(InetAddress client) {
+    return nodePods.podOf(client);
+  }
+
+  @Override
+  public boolean belowFirstDomain(FastQuery q) {
+    return nodePods.belowFirstDomain(q);
+  }
+
+  @Override
+  public List<Name> searchPath(InetAddress client, Name qname) {
+    return nodePods.searchPath(client, qname);
+  }
+
+  @Override
+  public String unavailable() {
+    if (nodeName == null) {
+      return "NODE_NAME is not set, so this node's pods are not watched";
+    }
+    return config.hasApi() ? null : "no API server to watch this node's pods (snapshot only)";
   }
 }

@@ -291,9 +291,15 @@ public final class KubernetesPlugin
     return nodePods.podOf(client);
   }
 
+  /** A memoized final answer for the asked name is what a walk would return: no walk for it. */
   @Override
-  public boolean belowFirstDomain(FastQuery q) {
-    return nodePods.belowFirstDomain(q);
+  public boolean mustWalk(FastQuery q) {
+    if (!nodePods.belowFirstDomain(q)) {
+      return false;
+    }
+    ClusterView v = view.get();
+    PreparedAnswer a = v == null || q.qclass() != CLASS_IN ? null : v.memo().get(q);
+    return a == null || a.rcode() == Rcode.NXDOMAIN;
   }
 
   @Override

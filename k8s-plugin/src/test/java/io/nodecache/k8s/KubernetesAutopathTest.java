@@ -110,6 +110,19 @@ class KubernetesAutopathTest {
         assertThat(autopath.fast(walked)).isEqualTo(FastPath.Result.SLOW);
         assertThat(autopath.fast(other)).isEqualTo(FastPath.Result.PASS);
         assertThat(autopath.fast(stranger)).isEqualTo(FastPath.Result.PASS);
+        // a Service of the pod's own namespace: walked until the kubernetes plugin has memoized its
+        // answer, then left to the kubernetes fast path (the walk would stop at once with that answer)
+        FastQuery web = fast("web.demo.svc.cluster.local.", POD);
+        FastQuery nxdomain = fast("nosuch.demo.svc.cluster.local.", POD);
+        assertThat(autopath.fast(web)).isEqualTo(FastPath.Result.SLOW);
+        api.admin.services().resource(KubernetesInformerTest.clusterIp("demo", "web", "10.96.0.20")).create();
+        await("web answered (and memoized)", DEADLINE,
+            () -> KubernetesInformerTest.answer(k8s, "web.demo.svc.cluster.local.", Type.A).equals(List.of("10.96.0.20")));
+        ask(server, POD, "nosuch.demo.svc.cluster.local.", Type.A);
+        assertThat(autopath.fast(web)).isEqualTo(FastPath.Result.PASS);
+        assertThat(autopath.fast(nxdomain)).as("a memoized NXDOMAIN is still walked").isEqualTo(FastPath.Result.SLOW);
+        assertThat(shape(ask(server, POD, "web.demo.svc.cluster.local.", Type.A)))
+            .containsExactly("web.demo.svc.cluster.local. A 10.96.0.20");
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long sink = 0;
         for (int i = 0; i < 20_000; i++) {

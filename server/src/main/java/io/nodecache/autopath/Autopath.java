@@ -87,7 +87,7 @@ final class Autopath implements Handler, FastPath, Lifecycle {
       return q.qnameLength() > fixedFirst.length && q.inZone(fixedFirst) ? Result.SLOW : Result.PASS;
     }
     ClientSearchPath c = clients;
-    return c != null && c.belowFirstDomain(q) ? Result.SLOW : Result.PASS;
+    return c != null && c.mustWalk(q) ? Result.SLOW : Result.PASS;
   }
 
   private boolean inZones(FastQuery q) {

@@ -13,10 +13,12 @@ import org.xbill.DNS.Name;
 public interface ClientSearchPath {
 
   /**
-   * True when the question name of {@code q} lies strictly below the first search domain of its
-   * sender ({@link FastQuery#client()}). Runs on the fast path: must not allocate or block.
+   * True when {@code q} must be walked: its name lies strictly below the first search domain of its
+   * sender ({@link FastQuery#client()}), unless the implementation already holds a final answer (not
+   * NXDOMAIN) for the asked name itself, where a walk would stop at once with that same answer. Runs on
+   * the fast path: must not allocate or block.
    */
-  boolean belowFirstDomain(FastQuery q);
+  boolean mustWalk(FastQuery q);
 
   /**
    * The search domains of {@code client} for a query of {@code qname}, first domain first, absolute;

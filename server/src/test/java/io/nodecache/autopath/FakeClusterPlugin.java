@@ -87,7 +87,7 @@ final class FakeClusterPlugin implements Handler, ClientSearchPath {
   }
 
   @Override
-  public boolean belowFirstDomain(FastQuery q) {
+  public boolean mustWalk(FastQuery q) {
     InetSocketAddress sender = q.client();
     String ns = sender == null ? null : namespaces.get(sender.getAddress());
     if (ns == null) {

@@ -53,7 +53,10 @@
  * hosts file, the cluster view and the cache, so a warm walk costs a few cache lookups and no upstream
  * query; and the cache never holds a reply that depends on who asked (the same name from a hostNetwork
  * pod is not walked). The walked reply itself is not cached. The fast path sends only the queries
- * autopath walks to the decoded path, without allocating (precomputed wire-form domains).
+ * autopath walks to the decoded path, without allocating (precomputed wire-form domains); a name the
+ * kubernetes plugin has already answered with something other than NXDOMAIN (a Service of the pod's
+ * own namespace) is not walked at all, since the walk would stop there with that same answer, and
+ * stays on the kubernetes fast path.
  *
  * <p>Where this differs from CoreDNS:
  *

@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import static io.nodecache.k8s.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.sun.management.ThreadMXBean;
 import io.netty.buffer.Unpooled;
@@ -137,6 +138,21 @@ class KubernetesAutopathTest {
         assertThat(allocated).as("bytes allocated by 200,000 decisions (one allocation each: 3 MB)").isLessThan(50_000);
       }
     }
+  }
+
+  @Test
+  void aKubernetesPluginThatCannotWatchPodsIsRefusedAtStart() throws Exception {
+    String corefile = """
+        .:0 {
+            bind 127.0.0.1
+            autopath @kubernetes
+            kubernetes cluster.local {
+                snapshot %s
+            }
+        }
+        """.formatted(Fixtures.resource("test-cluster.yaml"));
+    assertThatThrownBy(() -> TestServers.start(corefile, s -> s.withEnv(Map.of("NODE_NAME", "node-a"))).close())
+        .hasMessageContaining("Corefile:3: autopath: @kubernetes: no API server to watch this node's pods");
   }
 
   private static Handler handler(NodeCache server, String name) {

@@ -22,8 +22,8 @@ class LayeringTest {
 
   /** The plugin packages: one Corefile directive each. */
   private static final String[] PLUGINS = {
-    "io.nodecache.errors..", "io.nodecache.log..", "io.nodecache.loop..", "io.nodecache.hosts..",
-    "io.nodecache.cache..", "io.nodecache.forward..", "io.nodecache.k8s.."
+    "io.nodecache.errors..", "io.nodecache.log..", "io.nodecache.loop..", "io.nodecache.autopath..",
+    "io.nodecache.hosts..", "io.nodecache.cache..", "io.nodecache.forward..", "io.nodecache.k8s.."
   };
 
   private static JavaClasses classes;

@@ -87,7 +87,7 @@ class ManifestTest {
   }
 
   @Test
-  void rbacIsListAndWatchOfServicesEndpointSlicesAndNamespaces() throws Exception {
+  void rbacIsListAndWatchOfServicesEndpointSlicesNamespacesAndPods() throws Exception {
     List<HasMetadata> objects = load(Install.Mode.IPTABLES);
     ClusterRole role = Install.one(objects, ClusterRole.class);
     List<String> grants = new ArrayList<>();
@@ -100,7 +100,7 @@ class ManifestTest {
       }
     }
     assertThat(grants)
-        .containsExactlyInAnyOrder("/services", "/namespaces", "discovery.k8s.io/endpointslices");
+        .containsExactlyInAnyOrder("/services", "/namespaces", "/pods", "discovery.k8s.io/endpointslices");
 
     ClusterRoleBinding binding = Install.one(objects, ClusterRoleBinding.class);
     assertThat(binding.getRoleRef().getKind()).isEqualTo("ClusterRole");
@@ -321,6 +321,14 @@ class ManifestTest {
     List<Container> cs = pod(objects).getContainers();
     assertThat(cs).hasSize(1);
     return cs.get(0);
+  }
+
+  @Test
+  void theNodeNameComesFromTheDownwardApi() throws Exception {
+    Container c = container(load(Install.Mode.IPTABLES));
+    EnvVar node = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
+    assertThat(node.getValue()).isNull();
+    assertThat(node.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
   }
 
   static String env(Container c, String name) {

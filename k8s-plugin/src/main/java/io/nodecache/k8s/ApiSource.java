@@ -128,6 +128,11 @@ final class ApiSource implements AutoCloseable {
     return c;
   }
 
+  /** The client, once {@link #start} ran (for the watch of this node's pods). */
+  KubernetesClient client() {
+    return client;
+  }
+
   boolean watching() {
     return !informers.isEmpty() && informers.stream().allMatch(SharedIndexInformer::isWatching);
   }

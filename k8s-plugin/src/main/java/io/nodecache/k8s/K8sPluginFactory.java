@@ -33,7 +33,7 @@ public final class K8sPluginFactory implements PluginFactory {
     for (Name zone : config.zones()) {
       context.localZones().add(zone.toString());
     }
-    return new KubernetesPlugin(
+    KubernetesPlugin plugin = new KubernetesPlugin(
         config,
         context.scheduler(),
         context.meters(),
@@ -41,5 +41,7 @@ public final class K8sPluginFactory implements PluginFactory {
         () -> Instant.now().getEpochSecond(),
         REBUILD_DELAY,
         SNAPSHOT_DELAY);
+    String node = context.env().get("NODE_NAME"); // the downward API's spec.nodeName
+    return node == null || node.isBlank() ? plugin : plugin.watchNode(node.strip());
   }
 }

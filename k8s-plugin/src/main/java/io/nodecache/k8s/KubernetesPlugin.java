@@ -1,6 +1,8 @@
 package io.nodecache.k8s;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.nodecache.chain.ClientDirectory;
+import io.nodecache.chain.ClientSearchPath;
 import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
@@ -10,6 +12,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -34,7 +37,8 @@ import org.xbill.DNS.Rcode;
  * path from memoized wire answers. Until a view exists (API not yet synced and no snapshot) it passes
  * queries to the next handler, normally the block's cache and forward to the cluster DNS.
  */
-public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
+public final class KubernetesPlugin
+    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final int CLASS_IN = 1;
@@ -61,6 +65,8 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
   private volatile ApiSource api;
   /** {@code stale_after}, or null when off. */
   private final Staleness staleness;
+  private final NodePods nodePods;
+  private volatile String nodeName;
 
   /**
    * @param serverLabel the server block's metric label
@@ -86,6 +92,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
     this.zoneWire = config.zones().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
     this.slimmer = new Slimmer(config.endpointPodNames());
     this.snapshot = config.snapshot() == null ? null : new SnapshotFile(config.snapshot());
+    this.nodePods = new NodePods(config.zones(), slimmer);
     live.onChange(this::liveChanged);
     this.staleness = config.staleAfter() == null ? null : new Staleness(config.staleAfter(), this::watching, System::nanoTime);
   }
@@ -122,6 +129,9 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       api.start().thenRun(this::onSynced);
       if (staleness != null) {
         staleness.start(scheduler);
+      }
+      if (nodeName != null) {
+        nodePods.watch(api.client(), nodeName); // not part of readiness: clients stay unknown until synced
       }
     }
   }
@@ -213,6 +223,7 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
       staleness.stop();
     }
     metrics.close();
+    nodePods.close();
     if (api != null) {
       api.close();
     }
@@ -275,5 +286,49 @@ public final class KubernetesPlugin implements Handler, FastPath, Lifecycle {
 
   List<Name> zones() {
     return config.zones();
+  }
+
+  /** Watches the pods of this node (NODE_NAME) once started, for {@link ClientDirectory}. */
+  KubernetesPlugin watchNode(String node) {
+    this.nodeName = node;
+    return this;
+  }
+
+  NodePods nodePods() {
+    return nodePods;
+  }
+
+  @Override
+  public String namespaceOf(InetAddress client) {
+    return nodePods.namespaceOf(client);
+  }
+
+  @Override
+  public String podOf(InetAddress client) {
+    return nodePods.podOf(client);
+  }
+
+  /** A memoized final answer for the asked name is what a walk would return: no walk for it. */
+  @Override
+  public boolean mustWalk(FastQuery q) {
+    if (!nodePods.belowFirstDomain(q)) {
+      return false;
+    }
+    ClusterView v = view.get();
+    PreparedAnswer a = v == null || q.qclass() != CLASS_IN ? null : v.memo().get(q);
+    return a == null || a.rcode() == Rcode.NXDOMAIN;
+  }
+
+  @Override
+  public List<Name> searchPath(InetAddress client, Name qname) {
+    return nodePods.searchPath(client, qname);
+  }
+
+  @Override
+  public String unavailable() {
+    if (nodeName == null) {
+      return "NODE_NAME is not set, so this node's pods are not watched";
+    }
+    return config.hasApi() ? null : "no API server to watch this node's pods (snapshot only)";
   }
 }

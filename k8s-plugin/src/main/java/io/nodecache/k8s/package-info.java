@@ -93,6 +93,18 @@
  * registered as {@link io.nodecache.chain.LocalZones}, so the block's {@code cache} never stores
  * them; {@code /ready} waits for the first view.
  *
+ * <p>This node's pods (ours): when the process environment has {@code NODE_NAME} (the downward API's
+ * {@code spec.nodeName}) and the plugin has an API server, one more informer watches the Pods with
+ * {@code spec.nodeName=NODE_NAME} (about a hundred objects, cheap enough to run whenever it can) and
+ * maps every {@code status.podIPs} address to the pod's namespace and name; hostNetwork pods (their
+ * source is the node's address) and finished pods are left out ({@code NodePods}). The handler answers
+ * {@link io.nodecache.chain.ClientDirectory} (who sent a query) and {@link
+ * io.nodecache.chain.ClientSearchPath} ({@code <ns>.svc.<zone>}, {@code svc.<zone>}, {@code <zone>},
+ * for {@code autopath @kubernetes}) from that map without allocating. The watch is not part of
+ * {@code /ready} or of the view: until it has listed, or when RBAC does not allow {@code pods}
+ * list/watch (logged once, retried), every client is unknown and answers are as without it. Without
+ * {@code NODE_NAME} nothing of this runs.
+ *
  * <p>Where this differs from CoreDNS's documentation:
  *
  * <ul>

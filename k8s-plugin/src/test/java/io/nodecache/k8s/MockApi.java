@@ -9,6 +9,9 @@ import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.ServerRequest;
 import io.fabric8.mockwebserver.ServerResponse;
+import io.fabric8.mockwebserver.http.Dispatcher;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -24,18 +27,53 @@ final class MockApi implements AutoCloseable {
   final KubernetesClient admin;
 
   /** Starts on {@code port} (0: any free port). */
-  @SuppressWarnings("deprecation") // the mock server's own extension builds its Context this way
   MockApi(int port) {
+    this(port, false);
+  }
+
+  /**
+   * Starts on {@code port}; with {@code dropNodeSelector}, the {@code spec.nodeName} field selector of
+   * pod lists and watches is dropped before the CRUD dispatcher sees it (it answers an empty list for
+   * field selectors it does not know; a real API server supports this one), so every pod comes back
+   * and the client's own check is what keeps other nodes' pods out. The recorded request keeps it.
+   */
+  @SuppressWarnings("deprecation") // the mock server's own extension builds its Context this way
+  MockApi(int port, boolean dropNodeSelector) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
+    Dispatcher crud = new KubernetesMixedDispatcher(responses);
     server = new KubernetesMockServer(
         new Context(Serialization.jsonMapper()), new MockWebServer(), responses,
-        new KubernetesMixedDispatcher(responses), false);
+        dropNodeSelector ? new NodeSelectorDropped(crud) : crud, false);
     if (port == 0) {
       server.init();
     } else {
       server.init(InetAddress.getLoopbackAddress(), port);
     }
     admin = server.createClient(b -> b.withHttpClientFactory(new JdkHttpClientFactory()));
+  }
+
+  /** Hands requests on without a {@code spec.nodeName=...} field selector. */
+  private static final class NodeSelectorDropped extends Dispatcher {
+    private final Dispatcher crud;
+
+    NodeSelectorDropped(Dispatcher crud) {
+      this.crud = crud;
+    }
+
+    @Override
+    public MockResponse dispatch(RecordedRequest r) {
+      String path = r.getPath();
+      if (path == null || !path.contains("fieldSelector=spec.nodeName")) {
+        return crud.dispatch(r);
+      }
+      String stripped = path.replaceAll("fieldSelector=spec\\.nodeName%3D[^&]*&?", "").replaceAll("[?&]$", "");
+      return crud.dispatch(new RecordedRequest(r.getHttpVersion(), r.method(), stripped, r.getHeaders(), r.getBody()));
+    }
+
+    @Override
+    public void shutdown() {
+      crud.shutdown();
+    }
   }
 
   int port() {

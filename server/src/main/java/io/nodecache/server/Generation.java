@@ -2,6 +2,7 @@ package io.nodecache.server;
 
 import io.nodecache.chain.BlockPlugins;
 import io.nodecache.chain.Chain;
+import io.nodecache.chain.ClientDirectory;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.PluginContext;
@@ -11,8 +12,10 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
+import io.nodecache.listen.ClientAttribution;
 import io.nodecache.listen.Router;
 import io.nodecache.transport.Transport;
+import io.nodecache.metrics.ClientStats;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -21,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -41,6 +45,7 @@ record Generation(
     ServerConfig server = ServerConfig.of(corefile);
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
+    List<BlockPlugins> blocks = new ArrayList<>();
     for (ServerBlock block : corefile.blocks()) {
       Map<String, Directive> byName = new HashMap<>();
       for (Directive d : block.directives()) {
@@ -76,6 +81,7 @@ record Generation(
         throw e;
       }
       ctx.plugins().set(handlers);
+      blocks.add(ctx.plugins());
       Chain chain = new Chain(handlers);
       chains.add(chain);
       List<String> names = handlers.stream().map(Handler::name).toList();
@@ -96,7 +102,27 @@ record Generation(
         }
       }
     }
+    ClientAttribution clients = attribution(setup, blocks);
+    routes.replaceAll((addr, list) -> list.stream().map(r -> r.withClients(clients)).toList());
     return new Generation(corefile, server, List.copyOf(chains), routes);
+  }
+
+  /**
+   * Client attribution for every route of the generation: the pod map is the node's, whatever zone is
+   * asked, so the first block that has a {@link ClientDirectory} (the kubernetes plugin) serves all of
+   * them. Off when {@code -client-metrics-top} is 0 or no block has a directory.
+   */
+  private static ClientAttribution attribution(Setup setup, List<BlockPlugins> blocks) {
+    if (setup.clientMetricsTop() == 0) {
+      return ClientAttribution.NONE;
+    }
+    ClientDirectory directory =
+        blocks.stream().map(b -> b.first(ClientDirectory.class)).flatMap(Optional::stream).findFirst().orElse(null);
+    if (directory == null) {
+      return ClientAttribution.NONE;
+    }
+    return ClientAttribution.of(
+        directory, ClientStats.of(setup.meters().getPrometheusRegistry(), setup.clientMetricsTop()));
   }
 
   /** CoreDNS's {@code server} label: {@code dns://ADDRESS:PORT}, or {@code dns://:PORT} without bind. */

@@ -7,5 +7,16 @@
  * io.nodecache.metrics.ServerMetrics}. Used by {@code listen}, {@code node} and {@code server}; the
  * plugins register their own meters on the registry {@link io.nodecache.chain.PluginContext} gives
  * them. Depends on no other package of ours.
+ *
+ * <p>Client attribution: {@link io.nodecache.metrics.ClientRequests} exports {@code
+ * coredns_nodecache_client_requests_total{namespace,rcode}} with at most K + 1 namespace values
+ * ({@code -client-metrics-top}, default 20): the K namespaces with the highest cumulative counts,
+ * chosen at each scrape, and {@code other}. A namespace counts in its own series only while in the
+ * top K and in {@code other} otherwise, switching at scrape boundaries; a series resumes from its last
+ * value when its namespace comes back, so every series is monotonic and {@code rate()} is right
+ * across changes of the top K. {@link io.nodecache.metrics.ClientStats} holds the per-pod
+ * one-minute {@link io.nodecache.metrics.SlidingWindow} behind {@code /debug/clients}. Clients the
+ * pod map does not know are not counted. Both are fed by strings ({@code listen} resolves the client
+ * through the chain's {@code ClientDirectory}), so this package still imports nothing of ours.
  */
 package io.nodecache.metrics;

@@ -6,10 +6,10 @@ import java.net.InetAddress;
 
 /**
  * Attributes each answered query to its client pod: the generation's {@link ClientDirectory} says who
- * a source address is, {@link ClientStats} counts it by namespace and rcode and in the pod's
- * one-minute window. Clients the directory does not know (hostNetwork, other nodes, the node itself)
- * are not counted. Two map lookups and two atomic adds per query, no allocation once a pod was seen
- * (JMH {@code ClientAttributionBenchmark}).
+ * a source address is, {@link ClientStats} counts the answer's rcode for that pod (by namespace in
+ * {@code /metrics}, by pod in {@code /debug/clients}). Clients the directory does not know
+ * (hostNetwork, other nodes, the node itself) are not counted. Two map lookups and one atomic add per
+ * answer, no allocation once a pod was seen (JMH {@code ClientAttributionBenchmark}).
  */
 public final class ClientAttribution {
 
@@ -29,12 +29,8 @@ public final class ClientAttribution {
     return directory == null || stats == null ? NONE : new ClientAttribution(directory, stats);
   }
 
-  /**
-   * Counts one answer to {@code client}.
-   *
-   * @param nanos when the query came, on the {@link System#nanoTime()} scale
-   */
-  public void record(InetAddress client, int rcode, long nanos) {
+  /** Counts one answer to {@code client}. */
+  public void record(InetAddress client, int rcode) {
     ClientDirectory d = directory;
     if (d == null) {
       return;
@@ -50,7 +46,10 @@ public final class ClientAttribution {
         return;
       }
       c = stats.add(pod, namespace);
+      if (c == null) {
+        return; // past the pod cap
+      }
     }
-    c.record(rcode, nanos);
+    c.record(rcode);
   }
 }

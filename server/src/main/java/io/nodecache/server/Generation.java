@@ -102,7 +102,7 @@ record Generation(
         }
       }
     }
-    ClientAttribution clients = attribution(setup, blocks);
+    ClientAttribution clients = attribution(setup, blocks, scheduler);
     routes.replaceAll((addr, list) -> list.stream().map(r -> r.withClients(clients)).toList());
     return new Generation(corefile, server, List.copyOf(chains), routes);
   }
@@ -112,7 +112,8 @@ record Generation(
    * asked, so the first block that has a {@link ClientDirectory} (the kubernetes plugin) serves all of
    * them. Off when {@code -client-metrics-top} is 0 or no block has a directory.
    */
-  private static ClientAttribution attribution(Setup setup, List<BlockPlugins> blocks) {
+  private static ClientAttribution attribution(
+      Setup setup, List<BlockPlugins> blocks, ScheduledExecutorService scheduler) {
     if (setup.clientMetricsTop() == 0) {
       return ClientAttribution.NONE;
     }
@@ -122,7 +123,7 @@ record Generation(
       return ClientAttribution.NONE;
     }
     return ClientAttribution.of(
-        directory, ClientStats.of(setup.meters().getPrometheusRegistry(), setup.clientMetricsTop()));
+        directory, ClientStats.of(setup.meters().getPrometheusRegistry(), setup.clientMetricsTop(), scheduler));
   }
 
   /** CoreDNS's {@code server} label: {@code dns://ADDRESS:PORT}, or {@code dns://:PORT} without bind. */

@@ -156,7 +156,7 @@ public final class ClientStats implements MultiCollector {
    */
   public synchronized void tick() {
     for (Client c : retiring) {
-      ClientRequests.add(retired.computeIfAbsent(c.counted, k -> new long[ClientRequests.RCODES]), c.counts());
+      ClientRequests.add(total(retired, c.counted), c.counts());
     }
     retiring.clear();
     int now = ++ticks;
@@ -174,12 +174,16 @@ public final class ClientStats implements MultiCollector {
   @Override
   public synchronized MetricSnapshots collect() {
     Map<String, long[]> totals = new HashMap<>();
-    retired.forEach((ns, c) -> ClientRequests.add(totals.computeIfAbsent(ns, k -> new long[ClientRequests.RCODES]), c));
+    retired.forEach((ns, c) -> ClientRequests.add(total(totals, ns), c));
     for (Client c : retiring) {
-      ClientRequests.add(totals.computeIfAbsent(c.counted, k -> new long[ClientRequests.RCODES]), c.counts());
+      ClientRequests.add(total(totals, c.counted), c.counts());
     }
-    pods.values().forEach(c -> ClientRequests.add(totals.computeIfAbsent(c.counted, k -> new long[ClientRequests.RCODES]), c.counts()));
+    pods.values().forEach(c -> ClientRequests.add(total(totals, c.counted), c.counts()));
     return requests.collect(totals);
+  }
+
+  private static long[] total(Map<String, long[]> totals, String namespace) {
+    return totals.computeIfAbsent(namespace, k -> new long[ClientRequests.RCODES]);
   }
 
   @Override

@@ -17,7 +17,8 @@
  * value when its namespace comes back, so every series is monotonic and {@code rate()} is right
  * across changes of the top K ({@code ClientRequests} does the folding). A tick every 10 s snapshots
  * each pod's totals for the one-minute window of {@code /debug/clients} and retires idle pods into
- * their namespace's total. Clients the pod map does not know are not counted. Both are fed by strings ({@code listen} resolves the client
- * through the chain's {@code ClientDirectory}), so this package still imports nothing of ours.
+ * their namespace's total. Clients the pod map does not know are not counted. Fed by strings ({@code
+ * listen} resolves the client through the chain's {@code ClientDirectory}), so this package still
+ * imports nothing of ours.
  */
 package io.nodecache.metrics;

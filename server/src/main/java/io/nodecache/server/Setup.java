@@ -49,7 +49,8 @@ public record Setup(
 
   /** The same setup with these factories in place of the listed ones of the same name. */
   public Setup withPlugins(List<PluginFactory> replacements) {
-    return new Setup(corefile, env, meters, ticker, listenerOptions, threads, plugins.with(replacements), clientMetricsTop);
+    return new Setup(
+        corefile, env, meters, ticker, listenerOptions, threads, plugins.with(replacements), clientMetricsTop);
   }
 
   public Setup withTicker(Ticker t) {

@@ -91,7 +91,8 @@ public final class Main {
       server =
           NodeCache.build(
               new Setup(
-                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, PluginRegistry.builtin()));
+                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, PluginRegistry.builtin(),
+                  flags.clientMetricsTop()));
       node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());

@@ -31,11 +31,17 @@ public record Flags(
     String rulesBackend,
     boolean failOpen,
     String handoff,
+    int clientMetricsTop,
     boolean help,
     boolean version,
     boolean plugins,
     boolean quiet,
     List<String> positional) {
+
+  /** K of {@code coredns_nodecache_client_requests_total}: namespaces with their own series. */
+  public static final int DEFAULT_CLIENT_METRICS_TOP = 20;
+  /** The largest K accepted: the metric's cardinality is (K + 1) × rcodes seen. */
+  public static final int MAX_CLIENT_METRICS_TOP = 200;
 
   /** Flag name to its help text and default, in the order {@code --help} prints them. */
   public static final Map<String, String[]> SPEC = spec();
@@ -62,6 +68,7 @@ public record Flags(
     m.put("rules-backend", new String[] {"auto", "iptables, nftables or auto"});
     m.put("failopen", new String[] {"false", "NOTRACK the kube-dns ClusterIP only while a socket listens on it"});
     m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
+    m.put("client-metrics-top", new String[] {String.valueOf(DEFAULT_CLIENT_METRICS_TOP), "namespaces with their own series in coredns_nodecache_client_requests_total, the rest is namespace=\"other\" (0.." + MAX_CLIENT_METRICS_TOP + "; 0 turns client attribution and /debug/clients off)"});
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
     m.put("plugins", new String[] {"false", "list the plugins this build holds, in chain order, and exit"});
@@ -131,6 +138,7 @@ public record Flags(
         backend(v.get("rules-backend")),
         bool(v, "failopen"),
         v.get("handoff"),
+        range("client-metrics-top", v.get("client-metrics-top"), 0, MAX_CLIENT_METRICS_TOP),
         bool(v, "help"),
         bool(v, "version"),
         bool(v, "plugins"),

@@ -26,8 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The HTTP side: {@code /health}, {@code /ready}, {@code /metrics}. Endpoints that name the same
- * address share one listener; listeners set SO_REUSEPORT so two instances can overlap in an upgrade.
+ * The HTTP side: {@code /health}, {@code /ready}, {@code /metrics}, {@code /debug/clients}. Endpoints
+ * that name the same address share one listener; listeners set SO_REUSEPORT so two instances can
+ * overlap in an upgrade.
  */
 public final class HttpEndpoints implements AutoCloseable {
 

@@ -124,6 +124,7 @@ public final class QueryProcessor {
     route.metrics().request(!udp, client.getAddress() instanceof Inet6Address, q.qtype());
     int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
     route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
+    route.clients().record(client.getAddress(), rcode);
     return answer;
   }
 
@@ -175,6 +176,7 @@ public final class QueryProcessor {
     if (qtype == Type.ANY) {
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
+      route.clients().record(client.getAddress(), Rcode.NOERROR);
       send(query, any, client, protocol, responder);
       return;
     }
@@ -192,6 +194,7 @@ public final class QueryProcessor {
                   out = Responses.error(query, Rcode.SERVFAIL);
                 }
                 route.metrics().response(out.getRcode(), run.plugin(), qtype, System.nanoTime() - start);
+                route.clients().record(client.getAddress(), out.getRcode());
                 send(query, out, client, protocol, responder);
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());

@@ -15,8 +15,17 @@ import org.xbill.DNS.TextParseException;
  */
 public final class Router {
 
-  /** One zone of one block, with the block's chain and the zone's metrics. */
-  public record Route(String zone, Name name, byte[] wire, Chain chain, DnsMetrics metrics) {}
+  /**
+   * One zone of one block, with the block's chain, the zone's metrics and the generation's client
+   * attribution ({@link ClientAttribution#NONE} when off).
+   */
+  public record Route(String zone, Name name, byte[] wire, Chain chain, DnsMetrics metrics, ClientAttribution clients) {
+
+    /** The same route attributing its clients through {@code c}. */
+    public Route withClients(ClientAttribution c) {
+      return new Route(zone, name, wire, chain, metrics, c);
+    }
+  }
 
   private final Route[] routes;
 
@@ -29,7 +38,7 @@ public final class Router {
   public static Route route(String zone, Chain chain, DnsMetrics metrics) {
     try {
       Name n = Name.fromString(zone).canonicalize();
-      return new Route(zone, n, n.toWireCanonical(), chain, metrics);
+      return new Route(zone, n, n.toWireCanonical(), chain, metrics, ClientAttribution.NONE);
     } catch (TextParseException e) {
       throw new IllegalArgumentException("zone '" + zone + "': " + e.getMessage(), e);
     }

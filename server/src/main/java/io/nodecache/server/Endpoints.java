@@ -2,20 +2,35 @@ package io.nodecache.server;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.http.HttpEndpoints;
+import io.nodecache.metrics.ClientStats;
 import io.nodecache.transport.Transport;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The HTTP endpoints a Corefile asks for ({@code health}, {@code ready}, {@code prometheus}). */
+/**
+ * The HTTP endpoints a Corefile asks for ({@code health}, {@code ready}, {@code prometheus}; the
+ * last also serves {@code /debug/clients} when client attribution is on).
+ */
 final class Endpoints {
 
   private static final String METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+  private static final String JSON_TYPE = "application/json";
 
   private Endpoints() {}
 
   /** The {@code /metrics} reply: the whole registry in Prometheus text format. */
   static HttpEndpoints.Reply metrics(PrometheusMeterRegistry meters) {
     return new HttpEndpoints.Reply(200, METRICS_TYPE, meters.scrape());
+  }
+
+  /**
+   * The {@code /debug/clients} reply: the busiest client pods of the last minute (README), or 404 while
+   * no generation attributes clients ({@code -client-metrics-top 0}, or no block has a pod map).
+   */
+  static HttpEndpoints.Reply clients(PrometheusMeterRegistry meters) {
+    return ClientStats.find(meters.getPrometheusRegistry())
+        .map(s -> new HttpEndpoints.Reply(200, JSON_TYPE, s.topPodsJson()))
+        .orElseGet(() -> HttpEndpoints.Reply.text(404, "client attribution is off\n"));
   }
 
   /**
@@ -29,6 +44,7 @@ final class Endpoints {
     sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
     sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
     sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
+    sc.prometheus().ifPresent(a -> h.route(a, "/debug/clients", () -> clients(meters)));
     return h;
   }
 

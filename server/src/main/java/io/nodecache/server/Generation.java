@@ -2,6 +2,7 @@ package io.nodecache.server;
 
 import io.nodecache.chain.BlockPlugins;
 import io.nodecache.chain.Chain;
+import io.nodecache.chain.ClientDirectory;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.LocalZones;
 import io.nodecache.chain.PluginContext;
@@ -12,8 +13,10 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
+import io.nodecache.listen.ClientAttribution;
 import io.nodecache.listen.Router;
 import io.nodecache.transport.Transport;
+import io.nodecache.metrics.ClientStats;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -42,6 +46,7 @@ record Generation(
     ServerConfig server = ServerConfig.of(corefile);
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
+    List<BlockPlugins> blocks = new ArrayList<>();
     for (ServerBlock block : corefile.blocks()) {
       Map<String, List<Directive>> byName = new HashMap<>();
       for (Directive d : block.directives()) {
@@ -79,6 +84,7 @@ record Generation(
         throw e;
       }
       ctx.plugins().set(handlers);
+      blocks.add(ctx.plugins());
       Chain chain = new Chain(handlers);
       chains.add(chain);
       List<String> names = handlers.stream().map(Handler::name).toList();
@@ -99,7 +105,28 @@ record Generation(
         }
       }
     }
+    ClientAttribution clients = attribution(setup, blocks, scheduler);
+    routes.replaceAll((addr, list) -> list.stream().map(r -> r.withClients(clients)).toList());
     return new Generation(corefile, server, List.copyOf(chains), routes);
+  }
+
+  /**
+   * Client attribution for every route of the generation: the pod map is the node's, whatever zone is
+   * asked, so the first block that has a {@link ClientDirectory} (the kubernetes plugin) serves all of
+   * them. Off when {@code -client-metrics-top} is 0 or no block has a directory.
+   */
+  private static ClientAttribution attribution(
+      Setup setup, List<BlockPlugins> blocks, ScheduledExecutorService scheduler) {
+    if (setup.clientMetricsTop() == 0) {
+      return ClientAttribution.NONE;
+    }
+    ClientDirectory directory =
+        blocks.stream().map(b -> b.first(ClientDirectory.class)).flatMap(Optional::stream).findFirst().orElse(null);
+    if (directory == null) {
+      return ClientAttribution.NONE;
+    }
+    return ClientAttribution.of(
+        directory, ClientStats.of(setup.meters().getPrometheusRegistry(), setup.clientMetricsTop(), scheduler));
   }
 
   /** CoreDNS's {@code server} label: {@code dns://ADDRESS:PORT}, or {@code dns://:PORT} without bind. */

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.chain.PluginFactory;
 import io.nodecache.chain.PluginRegistry;
 import io.nodecache.config.Corefile;
+import io.nodecache.config.Flags;
 import io.nodecache.listen.ListenerOptions;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param listenerOptions socket options and limits of the DNS listeners
  * @param threads event-loop threads (0: one per core)
  * @param plugins the plugin list, {@link PluginRegistry#builtin()} unless a test replaces a factory
+ * @param clientMetricsTop K of {@code coredns_nodecache_client_requests_total} ({@code
+ *     -client-metrics-top}); 0 turns client attribution off
  */
 public record Setup(
     Corefile corefile,
@@ -28,7 +31,8 @@ public record Setup(
     Ticker ticker,
     ListenerOptions listenerOptions,
     int threads,
-    PluginRegistry plugins) {
+    PluginRegistry plugins,
+    int clientMetricsTop) {
 
   /** Defaults for everything but the Corefile: system ticker, fresh registry, one thread per core. */
   public static Setup of(Corefile corefile) {
@@ -39,23 +43,29 @@ public record Setup(
         Ticker.systemTicker(),
         ListenerOptions.DEFAULTS,
         0,
-        PluginRegistry.builtin());
+        PluginRegistry.builtin(),
+        Flags.DEFAULT_CLIENT_METRICS_TOP);
   }
 
   /** The same setup with these factories in place of the listed ones of the same name. */
   public Setup withPlugins(List<PluginFactory> replacements) {
-    return new Setup(corefile, env, meters, ticker, listenerOptions, threads, plugins.with(replacements));
+    return new Setup(
+        corefile, env, meters, ticker, listenerOptions, threads, plugins.with(replacements), clientMetricsTop);
   }
 
   public Setup withTicker(Ticker t) {
-    return new Setup(corefile, env, meters, t, listenerOptions, threads, plugins);
+    return new Setup(corefile, env, meters, t, listenerOptions, threads, plugins, clientMetricsTop);
   }
 
   public Setup withListenerOptions(ListenerOptions o) {
-    return new Setup(corefile, env, meters, ticker, o, threads, plugins);
+    return new Setup(corefile, env, meters, ticker, o, threads, plugins, clientMetricsTop);
+  }
+
+  public Setup withClientMetricsTop(int top) {
+    return new Setup(corefile, env, meters, ticker, listenerOptions, threads, plugins, top);
   }
 
   public Setup withEnv(Map<String, String> e) {
-    return new Setup(corefile, e, meters, ticker, listenerOptions, threads, plugins);
+    return new Setup(corefile, e, meters, ticker, listenerOptions, threads, plugins, clientMetricsTop);
   }
 }

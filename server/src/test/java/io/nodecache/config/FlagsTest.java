@@ -30,6 +30,14 @@ class FlagsTest {
   }
 
   @Test
+  void clientMetricsTopDefaultsToTwentyAndZeroTurnsItOff() throws Exception {
+    assertThat(Flags.parse().clientMetricsTop()).isEqualTo(20);
+    assertThat(Flags.parse("-client-metrics-top", "5").clientMetricsTop()).isEqualTo(5);
+    assertThat(Flags.parse("-client-metrics-top=0").clientMetricsTop()).isZero();
+    assertThat(Flags.usage()).contains("-client-metrics-top").contains("(default 20)");
+  }
+
+  @Test
   void mixedFamiliesAreAccepted() throws Exception {
     assertThat(Flags.parse("-localip", "169.254.20.10,fd00::10").localIps()).hasSize(2);
   }
@@ -45,6 +53,8 @@ class FlagsTest {
         "-rules-backend=ebpf | -rules-backend: 'ebpf' (expected: iptables, nftables or auto)",
         "-nosuchflag | flag provided but not defined: -nosuchflag (see --help)",
         "-syncinterval=0 | -syncinterval: 0 (expected: 1..86400)",
+        "-client-metrics-top=201 | -client-metrics-top: 201 (expected: 0..200)",
+        "-client-metrics-top=many | -client-metrics-top: 'many' is not a number (expected: 0..200)",
       })
   void badValuesNameTheFlagAndTheExpectation(String arg, String message) {
     assertThatThrownBy(() -> Flags.parse(arg)).isInstanceOf(ConfigException.class).hasMessage(message);

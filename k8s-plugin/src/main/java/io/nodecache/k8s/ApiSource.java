@@ -15,11 +15,17 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.ReducedStateItemStore;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import java.io.File;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Informers on Services, EndpointSlices (discovery.k8s.io/v1) and Namespaces, plus Pods for {@code
@@ -29,6 +35,8 @@ import java.util.random.RandomGenerator;
  * exponential backoff whose base is jittered per process, so nodes do not reconnect in step.
  */
 final class ApiSource implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiSource.class);
 
   private final K8sConfig config;
   private final ClusterState state;
@@ -45,6 +53,24 @@ final class ApiSource implements AutoCloseable {
   }
 
   /** Starts the informers; the result completes once every one has listed (and never fails). */
+  /**
+   * {@code startup_timeout}: waits up to {@code limit} for the first sync before the server serves,
+   * as CoreDNS does; past it the server serves anyway and the zones go to the next handler until the
+   * view exists. Null or zero: no wait.
+   */
+  static void awaitFirstSync(CompletableFuture<Void> synced, Duration limit) throws InterruptedException {
+    if (limit == null || limit.isZero()) {
+      return;
+    }
+    try {
+      synced.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      log.warn("kubernetes: not synced after startup_timeout {}; serving, the zones go to the next handler until then", limit);
+    } catch (ExecutionException e) {
+      log.warn("kubernetes: first sync failed: {}", e.getCause().toString());
+    }
+  }
+
   CompletableFuture<Void> start() {
     client =
         new KubernetesClientBuilder()

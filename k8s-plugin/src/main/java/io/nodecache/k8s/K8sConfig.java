@@ -49,7 +49,8 @@ public record K8sConfig(
     List<Name> fallthrough,
     boolean ignoreEmptyService,
     Path snapshot,
-    Duration staleAfter) {
+    Duration staleAfter,
+    Duration startupTimeout) {
 
   /** How {@code a-b-c-d.<ns>.pod.<zone>} names are answered. */
   public enum PodMode {
@@ -120,6 +121,7 @@ public record K8sConfig(
     boolean ignoreEmpty = false;
     Path snapshot = null;
     Duration staleAfter = null;
+    Duration startupTimeout = null;
     Directive staleAt = null;
     for (Directive o : d.block()) {
       switch (o.name()) {
@@ -174,8 +176,8 @@ public record K8sConfig(
           ignoreEmpty = true;
         }
         case "startup_timeout" -> {
-          // Accepted for CoreDNS compatibility: before the first sync we forward instead of waiting.
-          Values.duration(o.expectArgs(1, 1).expectNoBlock(), o.arg(0), Duration.ZERO, Duration.ofHours(1));
+          startupTimeout =
+              Values.duration(o.expectArgs(1, 1).expectNoBlock(), o.arg(0), Duration.ZERO, Duration.ofHours(1));
         }
         case "snapshot" -> snapshot = Path.of(o.expectArgs(1, 1).expectNoBlock().arg(0));
         case "stale_after" -> {
@@ -199,7 +201,7 @@ public record K8sConfig(
     }
     return new K8sConfig(
         zones, endpoint, kubeconfig, context, tls, inCluster, namespaces, pods, podNames, ttl,
-        noEndpoints, fallthrough, ignoreEmpty, snapshot, staleAfter);
+        noEndpoints, fallthrough, ignoreEmpty, snapshot, staleAfter, startupTimeout);
   }
 
   private static int ttl(Directive o) throws ConfigException {

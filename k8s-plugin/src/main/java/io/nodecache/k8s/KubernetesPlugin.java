@@ -126,7 +126,8 @@ public final class KubernetesPlugin
     }
     if (config.hasApi()) {
       api = new ApiSource(config, live, slimmer, RandomGenerator.getDefault());
-      api.start().thenRun(this::onSynced);
+      CompletableFuture<Void> synced = api.start().thenRun(this::onSynced);
+      ApiSource.awaitFirstSync(synced, config.startupTimeout());
       if (staleness != null) {
         staleness.start(scheduler);
       }

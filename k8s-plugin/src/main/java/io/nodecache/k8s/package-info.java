@@ -47,9 +47,10 @@
  *       given) goes to the next handler instead.
  *   <li>{@code ignore empty_service}: a ClusterIP service without a ready endpoint answers
  *       NXDOMAIN.
- *   <li>{@code startup_timeout DURATION}: checked (0 to 1 h, Go-style or bare seconds) and then
- *       <em>ignored</em>: until the first view exists, queries for the zones go to the next handler
- *       (normally {@code forward} to the cluster DNS) instead of waiting.
+ *   <li>{@code startup_timeout DURATION} (0 to 1 h, Go-style or bare seconds): the start waits up to
+ *       DURATION for the first sync, as CoreDNS; past it the server serves anyway, and until the
+ *       first view exists queries for the zones go to the next handler (normally {@code forward} to
+ *       the cluster DNS).
  *   <li>{@code snapshot FILE} (ours): a Kubernetes {@code List} in YAML or JSON loaded at start, so
  *       a node restarted while the API server is down still answers; rewritten from the live
  *       objects 30 s after changes and on stop. With no API source the file must exist.
@@ -108,8 +109,8 @@
  * <p>Where this differs from CoreDNS's documentation:
  *
  * <ul>
- *   <li>{@code startup_timeout}: CoreDNS waits up to DURATION for the first sync before it serves;
- *       we accept it and ignore it (queries go to the next handler until the view exists).
+ *   <li>{@code startup_timeout}: without the option CoreDNS waits 5 s by default; we do not wait
+ *       unless it is given (queries go to the next handler until the view exists).
  *   <li>SRV weights: CoreDNS computes {@code floor(100 / N)} over the records before it drops the
  *       duplicates (a dual-stack service with one port gets weight 50 there); here N counts the
  *       records in the answer (weight 100). The weights of one answer are equal either way.

@@ -59,6 +59,48 @@ class KubernetesForwardUntilSyncedTest {
     }
   }
 
+  @Test
+  void startupTimeoutHoldsTheStartForTheFirstSyncThenServesAnyway() throws Exception {
+    int apiPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      apiPort = s.getLocalPort();
+    }
+    String corefile = """
+        cluster.local:0 {
+            bind 127.0.0.1
+            kubernetes {
+                endpoint http://127.0.0.1:%d
+                startup_timeout %s
+            }
+            forward . %s
+        }
+        """;
+    try (TestUpstream clusterDns = TestUpstream.start("kubernetes.default.svc.cluster.local. 30 IN A 10.96.0.1")) {
+      // API up: the start returns synced, so the very first answer comes from the view.
+      try (MockApi api = new MockApi(apiPort)) {
+        api.admin.services().resource(KubernetesInformerTest.clusterIp("default", "kubernetes", "10.96.0.77")).create();
+        NodeCache server = TestServers.start(corefile.formatted(apiPort, "20s", clusterDns.hostPort()));
+        try {
+          assertThat(server.ready()).isTrue();
+          assertThat(first(TestServers.dns(server))).isEqualTo("10.96.0.77");
+          assertThat(clusterDns.queries()).isZero();
+        } finally {
+          server.close();
+        }
+      }
+      // API down: the start waits the timeout out, then serves through forward.
+      long t0 = System.nanoTime();
+      NodeCache server = TestServers.start(corefile.formatted(apiPort, "1s", clusterDns.hostPort()));
+      try {
+        long waited = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(waited).isBetween(1_000L, 15_000L);
+        assertThat(first(TestServers.dns(server))).isEqualTo("10.96.0.1");
+      } finally {
+        server.close();
+      }
+    }
+  }
+
   private static String first(InetSocketAddress dns) {
     try {
       Message m = DnsClient.udp(dns, DnsClient.query("kubernetes.default.svc.cluster.local.", Type.A));

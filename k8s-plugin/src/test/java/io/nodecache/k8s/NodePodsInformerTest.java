@@ -61,6 +61,30 @@ class NodePodsInformerTest {
     return p;
   }
 
+  /**
+   * Waits until the informer's watch is live: the mock server does not replay events a watch missed
+   * between the list and its start, so a probe pod is created until one arrives, then removed.
+   */
+  private static void awaitWatching(MockApi api, KubernetesPlugin p) throws InterruptedException {
+    long deadline = System.nanoTime() + DEADLINE.toNanos();
+    for (int i = 1; System.nanoTime() < deadline; i++) {
+      String name = "probe-" + i;
+      String ip = "10.244.3." + (i % 250 + 1);
+      api.admin.pods().resource(pod("probe", name, "node-a", false, "Running", ip)).create();
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+      while (System.nanoTime() < until && p.podOf(ip(ip)) == null) {
+        Thread.sleep(20);
+      }
+      boolean seen = p.podOf(ip(ip)) != null;
+      api.admin.pods().inNamespace("probe").withName(name).delete();
+      if (seen) {
+        await("probe removed", DEADLINE, () -> p.podOf(ip(ip)) == null);
+        return;
+      }
+    }
+    throw new AssertionError("the pod watch never came up");
+  }
+
   @Test
   void mapsTheAddressesOfThisNodesPodsAndFollowsChanges() throws Exception {
     try (MockApi api = new MockApi(0, true)) {
@@ -74,6 +98,7 @@ class NodePodsInformerTest {
       try {
         await("node pods synced", DEADLINE, () -> p.nodePods().synced());
         await("the whole list handled", DEADLINE, () -> p.podOf(ip("10.244.1.99")) != null);
+        awaitWatching(api, p);
         api.admin.pods().inNamespace("zz").withName("last").delete();
         await("sentinel deleted", DEADLINE, () -> p.podOf(ip("10.244.1.99")) == null);
         assertThat(p.namespaceOf(ip("10.244.1.5"))).isEqualTo("demo");

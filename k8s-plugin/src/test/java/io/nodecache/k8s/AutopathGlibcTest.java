@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.Privileged;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

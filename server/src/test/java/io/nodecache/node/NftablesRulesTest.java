@@ -3,6 +3,7 @@ package io.nodecache.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.nodecache.testing.Privileged;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;

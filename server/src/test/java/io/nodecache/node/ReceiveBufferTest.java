@@ -2,8 +2,9 @@ package io.nodecache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.nodecache.server.NodeCache;
 import io.nodecache.listen.ListenerOptions;
+import io.nodecache.server.NodeCache;
+import io.nodecache.testing.Privileged;
 import io.nodecache.testing.TestServers;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;

@@ -2,6 +2,7 @@ package io.nodecache.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.Privileged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package io.nodecache.k8s;
+package io.nodecache.testing;
 
 import static org.assertj.core.api.Assertions.fail;
 
@@ -9,18 +9,17 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Gate for tests that need root and real binaries (the server module's pattern): skipped with the
- * reason on a developer machine, failed when {@code CI=true}, where a skip would hide that the test
- * never ran.
+ * Gate for tests that need root and real binaries: skipped with the reason on a developer machine,
+ * failed when {@code CI=true}, where a skip would hide that the privileged suite never ran.
  */
-final class Privileged {
+public final class Privileged {
 
   private Privileged() {}
 
-  static void require(String... binaries) {
+  public static void require(String... binaries) {
     List<String> missing = new ArrayList<>();
     if (!ok("id -u | grep -qx 0")) {
-      missing.add("root (uid 0; runs ip netns and veth pairs)");
+      missing.add("root (uid 0; runs ip netns, veth pairs, iptables, nft, conntrack)");
     }
     for (String binary : binaries) {
       if (!ok("command -v " + binary)) {

@@ -38,6 +38,16 @@ public final class Chain {
     return handlers;
   }
 
+  /** True when a handler of this chain was built from the directive {@code name}. */
+  public boolean has(String name) {
+    for (Handler h : handlers) {
+      if (h.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /**
    * One run of the chain for one request: the answer to come, and the handler that took the query
    * (the deepest one the run reached), for the {@code plugin} metric label.

@@ -173,7 +173,8 @@ public final class QueryProcessor {
       return;
     }
     route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype);
-    if (qtype == Type.ANY) {
+    if (qtype == Type.ANY && !route.chain().has("any")) {
+      // Our own RFC 8482 answer; a block with the any plugin answers ANY through its chain instead.
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
       route.clients().record(client.getAddress(), Rcode.NOERROR);

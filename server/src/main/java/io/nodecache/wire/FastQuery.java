@@ -15,6 +15,7 @@ public final class FastQuery {
 
   public static final int HEADER = 12;
   private static final int TYPE_OPT = 41;
+  private static final int OPTION_NSID = 3;
 
   private ByteBuf buf;
   private int id;
@@ -31,6 +32,9 @@ public final class FastQuery {
   private ByteBufAllocator alloc;
   private ByteBuf reply;
   private InetSocketAddress client;
+  private boolean nsid;
+  private boolean shuffle;
+  private boolean minimal;
 
   /** The query's sender, set by the listener before the fast paths run (null outside a listener). */
   public InetSocketAddress client() {
@@ -51,6 +55,9 @@ public final class FastQuery {
     this.buf = packet;
     this.alloc = allocator;
     this.reply = null;
+    this.nsid = false;
+    this.shuffle = false;
+    this.minimal = false;
     int base = packet.readerIndex();
     int end = packet.writerIndex();
     if (end - base < HEADER + 5) {
@@ -128,6 +135,7 @@ public final class FastQuery {
       if (p + rdlength > end || !optionsOk(packet, p, p + rdlength)) {
         return false;
       }
+      nsid = hasOption(packet, p, p + rdlength, OPTION_NSID);
       p += rdlength;
       edns = true;
     }
@@ -170,6 +178,17 @@ public final class FastQuery {
       p += len;
     }
     return true;
+  }
+
+  /** True when the (well-formed) options between {@code p} and {@code end} hold one with {@code code}. */
+  private static boolean hasOption(ByteBuf packet, int p, int end, int code) {
+    while (p + 4 <= end) {
+      if (packet.getUnsignedShort(p) == code) {
+        return true;
+      }
+      p += 4 + packet.getUnsignedShort(p + 2);
+    }
+    return false;
   }
 
   /**
@@ -245,8 +264,46 @@ public final class FastQuery {
     return alloc;
   }
 
-  /** Sets the answer the listener sends; ownership passes to the listener. */
+  /** True when the query's OPT record carries an NSID option (RFC 5001). */
+  public boolean nsidRequested() {
+    return nsid;
+  }
+
+  /**
+   * Asks that the reply set later by {@link #reply} have its address records permuted in place
+   * ({@code loadbalance}); reset by {@link #parse}.
+   */
+  public void shuffleAddresses(boolean on) {
+    this.shuffle = on;
+  }
+
+  public boolean shuffleAddresses() {
+    return shuffle;
+  }
+
+  /**
+   * Asks that the reply set later by {@link #reply} lose its authority and additional records when it
+   * is a positive answer ({@code minimal}); reset by {@link #parse}.
+   */
+  public void minimalReply(boolean on) {
+    this.minimal = on;
+  }
+
+  public boolean minimalReply() {
+    return minimal;
+  }
+
+  /**
+   * Sets the answer the listener sends; ownership passes to the listener. The rewrites asked for by
+   * earlier handlers ({@link #minimalReply}, {@link #shuffleAddresses}) are applied to its bytes here.
+   */
   public void reply(ByteBuf answer) {
+    if (minimal) {
+      ReplyRewrite.minimize(answer);
+    }
+    if (shuffle) {
+      ReplyRewrite.shuffleAddresses(answer);
+    }
     this.reply = answer;
   }
 

@@ -1,6 +1,8 @@
 package io.nodecache.wire;
 
+import java.util.List;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.HINFORecord;
@@ -79,8 +81,9 @@ public final class Responses {
 
   /**
    * Makes {@code response} fit to be sent for {@code query}: the client's ID, QR and RD, and the OPT
-   * record per RFC 6891 (ours echoed when the query had one, none otherwise). Changes and returns
-   * {@code response}.
+   * record per RFC 6891 (ours echoed when the query had one, none otherwise). An NSID option (RFC 5001)
+   * the response's own OPT record carries (the {@code nsid} plugin's) is kept in ours. Changes and
+   * returns {@code response}.
    */
   public static Message finish(Message query, Message response) {
     Header h = response.getHeader();
@@ -99,7 +102,8 @@ public final class Responses {
     OPTRecord qopt = query.getOPT();
     if (qopt != null) {
       int flags = (qopt.getFlags() & ExtendedFlags.DO);
-      response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
+      List<EDNSOption> keep = old == null ? List.of() : old.getOptions(EDNSOption.Code.NSID);
+      response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags, keep), Section.ADDITIONAL);
     }
     h.setRcode(rcode & 0xF);
     return response;

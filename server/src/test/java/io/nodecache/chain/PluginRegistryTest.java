@@ -12,7 +12,10 @@ class PluginRegistryTest {
   @Test
   void theBuiltinListNamesEveryDirectiveInChainOrder() {
     PluginRegistry r = PluginRegistry.builtin();
-    assertThat(r.chainOrder()).containsExactly("errors", "log", "loop", "autopath", "hosts", "kubernetes", "cache", "forward");
+    assertThat(r.chainOrder())
+        .containsExactly(
+            "nsid", "errors", "log", "loop", "any", "chaos", "loadbalance", "autopath", "minimal", "hosts",
+            "kubernetes", "cache", "forward", "whoami");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();
@@ -23,7 +26,9 @@ class PluginRegistryTest {
   @Test
   void everyServerModuleFactoryLoadsByNameAndBuildsItsOwnDirective() {
     PluginRegistry r = PluginRegistry.builtin();
-    for (String name : List.of("errors", "log", "loop", "autopath", "hosts", "cache", "forward")) {
+    for (String name :
+        List.of("nsid", "errors", "log", "loop", "any", "chaos", "loadbalance", "autopath", "minimal", "hosts", "cache",
+            "forward", "whoami")) {
       assertThat(r.factory(name)).as(name).hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(name));
       assertThat(r.factory(name).orElseThrow()).as("created once").isSameAs(r.factory(name).orElseThrow());
     }

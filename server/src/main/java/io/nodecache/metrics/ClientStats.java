@@ -47,6 +47,12 @@ public final class ClientStats implements MultiCollector {
   private volatile int ticks;
   // Guarded by this.
   private final List<Client> retiring = new ArrayList<>();
+  /**
+   * How long a retired pod's counters stay live (summed from its adders) before they are folded into
+   * its namespace's total: a query whose thread looked the pod up just before it retired still
+   * counts unless that thread stalls longer than this between the look-up and the increment.
+   */
+  static final long FOLD_GRACE_NANOS = TimeUnit.SECONDS.toNanos(5);
   private final Map<String, long[]> retired = new HashMap<>();
 
   /** @param top K of {@link ClientRequests}; ticks come from {@link #tick()} */
@@ -112,6 +118,8 @@ public final class ClientStats implements MultiCollector {
     /** Guarded by the stats: [tick % RING] queries, [RING + tick % RING] NXDOMAIN answers. */
     private final long[] ring = new long[2 * RING];
     private final int born;
+    /** When it was retired (guarded by the stats). */
+    private long retiredAt;
 
     Client(String pod, String namespace, String counted, int born) {
       this.pod = pod;
@@ -151,18 +159,24 @@ public final class ClientStats implements MultiCollector {
 
   /**
    * Every 10 s: snapshots each pod's totals, retires the pods without a query in the window, and
-   * folds the pods retired at the previous tick into their namespace's total (a tick later, so that
-   * an increment racing the retirement still lands before it is read).
+   * folds the pods retired at least {@link #FOLD_GRACE_NANOS} ago into their namespace's total (until
+   * then their adders are still summed, so an increment racing the retirement still counts).
    */
   public synchronized void tick() {
-    for (Client c : retiring) {
-      ClientRequests.add(total(retired, c.counted), c.counts());
-    }
-    retiring.clear();
+    long nowNanos = System.nanoTime();
+    retiring.removeIf(
+        c -> {
+          if (nowNanos - c.retiredAt < FOLD_GRACE_NANOS) {
+            return false;
+          }
+          ClientRequests.add(total(retired, c.counted), c.counts());
+          return true;
+        });
     int now = ++ticks;
     pods.forEach((name, c) -> {
       long[] counts = c.counts();
       if (now - WINDOW > c.born && c.window(counts, now)[0] == 0 && pods.remove(name, c)) {
+        c.retiredAt = System.nanoTime();
         retiring.add(c);
         return;
       }

@@ -108,6 +108,10 @@ public final class QueryProcessor {
     if (!q.parse(packet, udp, alloc)) {
       return null;
     }
+    ByteBuf self = SelfQuery.reply(q);
+    if (self != null) {
+      return self; // the liveness probe: answered here, in no server block's metrics
+    }
     Route route = router.match(q);
     if (route == null) {
       return null;

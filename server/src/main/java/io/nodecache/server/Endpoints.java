@@ -36,12 +36,17 @@ final class Endpoints {
   /**
    * The endpoints of {@code sc}, not yet bound.
    *
+   * @param health the {@code /health} reply (the last self-check's verdict)
    * @param notReady the plugins still loading, or "shutting down" (empty: ready)
    */
   static HttpEndpoints of(
-      Transport transport, ServerConfig sc, PrometheusMeterRegistry meters, Supplier<List<String>> notReady) {
+      Transport transport,
+      ServerConfig sc,
+      PrometheusMeterRegistry meters,
+      Supplier<HttpEndpoints.Reply> health,
+      Supplier<List<String>> notReady) {
     HttpEndpoints h = new HttpEndpoints(transport);
-    sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
+    sc.health().ifPresent(x -> h.route(x.address(), "/health", health));
     sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
     sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
     sc.prometheus().ifPresent(a -> h.route(a, "/debug/clients", () -> clients(meters)));

@@ -6,6 +6,7 @@ import io.nodecache.listen.ListenerOptions;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
 import io.nodecache.transport.Transport;
+import io.nodecache.util.Pause;
 import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -140,7 +141,7 @@ final class Listeners {
   int drain(long millis) {
     long deadline = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < deadline && inFlight() > 0) {
-      NodeCache.sleep(10);
+      Pause.sleep(10);
     }
     return inFlight();
   }

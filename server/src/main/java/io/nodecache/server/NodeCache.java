@@ -12,6 +12,7 @@ import io.nodecache.metrics.ServerMetrics;
 import io.nodecache.server.Setup;
 import io.nodecache.transport.Transport;
 import io.nodecache.util.BuildInfo;
+import io.nodecache.util.Pause;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +40,7 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
   private final Listeners listeners;
   private final ReloadMetrics reloadMetrics;
   private final ServerMetrics serverMetrics;
+  private final HealthCheck health;
   private final AtomicReference<ServerState> state = new AtomicReference<>(ServerState.STARTING);
   private volatile Generation gen;
   private volatile HttpEndpoints http;
@@ -62,6 +63,12 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     this.listeners = new Listeners(transport, setup.meters(), setup.listenerOptions());
     this.reloadMetrics = new ReloadMetrics(setup.meters());
     this.serverMetrics = new ServerMetrics(setup.meters(), BuildInfo.VERSION);
+    this.health = new HealthCheck(this::dnsAddresses, this::answering, transport, setup.meters());
+  }
+
+  /** Whether the listeners are ours and answering: SERVING, or LAMEDUCK (still serving). */
+  private boolean answering() {
+    return state.get() == ServerState.SERVING || state.get() == ServerState.LAMEDUCK;
   }
 
   /** Validates the whole Corefile and builds every chain without binding anything. */
@@ -92,12 +99,7 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     onFatal.accept(message);
   }
 
-  /**
-   * The one place the state changes: moves to {@code next} when the lifecycle allows it from the
-   * current state.
-   *
-   * @return false (and no change) when it does not
-   */
+  /** The one place the state changes: to {@code next} if the lifecycle allows it; else false. */
   private boolean move(ServerState next) {
     while (true) {
       ServerState now = state.get();
@@ -125,10 +127,11 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     http.bind();
     reloadMetrics.loaded(g.corefile());
     move(ServerState.SERVING);
+    health.start();
   }
 
   private HttpEndpoints endpoints(ServerConfig sc) {
-    return Endpoints.of(transport, sc, setup.meters(), this::notReady);
+    return Endpoints.of(transport, sc, setup.meters(), health::reply, this::notReady);
   }
 
   private List<String> notReady() {
@@ -310,7 +313,7 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
    */
   public void shutdown(long drainMillis, Runnable afterLameduck) {
     if (move(ServerState.LAMEDUCK)) {
-      sleep(gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L));
+      Pause.sleep(gen.server().health().map(h -> h.lameduck().toMillis()).orElse(0L));
     }
     afterLameduck.run();
     synchronized (this) {
@@ -324,17 +327,10 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     close();
   }
 
-  /** Waits {@code ms}, or less when interrupted. */
-  static void sleep(long ms) {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
-    for (long left; (left = end - System.nanoTime()) > 0 && !Thread.currentThread().isInterrupted(); ) {
-      LockSupport.parkNanos(left);
-    }
-  }
-
   @Override
   public synchronized void close() {
     move(ServerState.STOPPED); // from any state; closing twice is harmless
+    health.close();
     listeners.close();
     listeners.closeConnections();
     if (gen != null) {

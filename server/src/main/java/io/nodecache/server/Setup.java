@@ -53,6 +53,10 @@ public record Setup(
         corefile, env, meters, ticker, listenerOptions, threads, plugins.with(replacements), clientMetricsTop);
   }
 
+  public Setup withThreads(int n) {
+    return new Setup(corefile, env, meters, ticker, listenerOptions, n, plugins, clientMetricsTop);
+  }
+
   public Setup withTicker(Ticker t) {
     return new Setup(corefile, env, meters, t, listenerOptions, threads, plugins, clientMetricsTop);
   }

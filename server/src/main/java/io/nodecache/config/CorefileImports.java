@@ -169,6 +169,9 @@ final class CorefileImports {
       if (Files.isDirectory(p)) {
         throw new ConfigException(imp.where(), "import: " + p + " is a directory");
       }
+      if (!Files.isRegularFile(p)) {
+        throw new ConfigException(imp.where(), "import: " + p + " is not a regular file");
+      }
     }
     return out;
   }

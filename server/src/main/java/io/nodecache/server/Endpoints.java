@@ -26,7 +26,7 @@ final class Endpoints {
   static HttpEndpoints of(
       Transport transport, ServerConfig sc, PrometheusMeterRegistry meters, Supplier<List<String>> notReady) {
     HttpEndpoints h = new HttpEndpoints(transport);
-    sc.health().ifPresent(x -> h.route(x.address(), "/health", () -> HttpEndpoints.Reply.text(200, "OK")));
+    sc.health().ifPresent(x -> x.addresses().forEach(a -> h.route(a, "/health", () -> HttpEndpoints.Reply.text(200, "OK"))));
     sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
     sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
     return h;

@@ -42,6 +42,7 @@ record Generation(
     ServerConfig server = ServerConfig.of(corefile);
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
+    ServedZones served = new ServedZones();
     for (ServerBlock block : corefile.blocks()) {
       Map<String, List<Directive>> byName = new HashMap<>();
       for (Directive d : block.directives()) {
@@ -86,11 +87,11 @@ record Generation(
         String serverName = serverLabel(bound ? addr : null, block.port());
         List<Router.Route> list = routes.computeIfAbsent(addr, a -> new ArrayList<>());
         for (String zone : block.zones()) {
-          for (Router.Route r : list) {
-            if (r.zone().equals(zone)) {
-              chains.forEach(Chain::stop);
-              throw new ConfigException(block.where(), "zone '" + zone + "' is defined twice for " + serverName);
-            }
+          try {
+            served.claim(zone, block.port(), bound ? hostOf(addr) : "", serverName, block);
+          } catch (ConfigException e) {
+            chains.forEach(Chain::stop);
+            throw e;
           }
           list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
           for (String n : names) {

@@ -7,7 +7,7 @@ import java.util.List;
  * Splits Corefile text into tokens the way CoreDNS's Caddyfile lexer does: tokens are separated by
  * white space; a {@code "} opens a quoted token only where a token starts, and inside it only
  * {@code \"} is an escape (any other backslash stays); an unquoted {@code #} starts a comment that runs
- * to the end of the line, even in the middle of a token; a {@code {} glued to the end of a token is
+ * to the end of the line, even in the middle of a token; a <code>&#123;</code> glued to the end of a token is
  * split off and marked, so the parser can treat it as CoreDNS does. Backquotes also quote (our
  * addition, kept from before).
  */

@@ -19,14 +19,14 @@
  *       {@code #} starts a comment to the end of the line, also in the middle of a token ({@code
  *       10.0.0.1#53} is {@code 10.0.0.1}). {@code {$NAME}} and {@code {%NAME%}} are environment values.
  *   <li>A server block is a line of keys (a key ending in {@code ,} continues on the next line), then
- *       {@code {} on that line or the next. Without {@code {} the directives that follow belong to the
- *       block up to a {@code }} or the end of the file, as CoreDNS accepts; a {@code {} glued to the
- *       last key ({@code example.org{}) is read the same way, as CoreDNS's lexer drops it.
+ *       <code>&#123;</code> on that line or the next. Without <code>&#123;</code> the directives that follow belong to the
+ *       block up to a <code>&#125;</code> or the end of the file, as CoreDNS accepts; a <code>&#123;</code> glued to the
+ *       last key (<code>example.org&#123;</code>) is read the same way, as CoreDNS's lexer drops it.
  *   <li>A directive is one line: its name, its arguments, and optionally a nested block opened on that
- *       line. A {@code }} closes a block only at the start of a line or right after its {@code {}
- *       ({@code . { }}); {@code . { errors }} is refused, as CoreDNS refuses it. Refused too, where
- *       CoreDNS would drop the brace or pass it to the plugin as an argument: a {@code {} glued to a
- *       directive or argument, a {@code }} after an option on its line, text after a nested {@code }}.
+ *       line. A <code>&#125;</code> closes a block only at the start of a line or right after its <code>&#123;</code>
+ *       (<code>. &#123; &#125;</code>); <code>. &#123; errors &#125;</code> is refused, as CoreDNS refuses it. Refused too, where
+ *       CoreDNS would drop the brace or pass it to the plugin as an argument: a <code>&#123;</code> glued to a
+ *       directive or argument, a <code>&#125;</code> after an option on its line, text after a nested <code>&#125;</code>.
  *   <li>Keys: {@code [dns://]ZONE[:PORT]}; {@code tls://}, {@code https://}, {@code grpc://} and
  *       {@code quic://} are refused (plain DNS only). A zone must be a valid domain name ({@code .svc},
  *       {@code a..b}, a label over 63 octets are refused with CoreDNS's reason); a CIDR is its reverse
@@ -34,7 +34,7 @@
  *       a number ({@code example.org:http}) is refused where CoreDNS would take it as part of the zone
  *       name; a bare {@code :PORT} is the root zone; commas inside a token also separate keys.
  *   <li>{@code import PATTERN} (a file, a glob with one {@code *} and one {@code ?} at most, or a
- *       snippet {@code (name) { ... }} defined above at the top level) is replaced by what it names,
+ *       snippet <code>(name) &#123; ... &#125;</code> defined above at the top level) is replaced by what it names,
  *       at the top level or where a directive or option starts; relative patterns start from the
  *       directory of the file holding the {@code import}. A glob matching nothing is nothing; a missing
  *       plain file, a directory, two arguments, a cycle (CoreDNS only stops after 1000 imports) are

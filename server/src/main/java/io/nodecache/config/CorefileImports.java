@@ -132,6 +132,14 @@ final class CorefileImports {
 
   /** The files {@code pattern} names, in CoreDNS's order (sorted by name). */
   private List<Path> files(Token imp, String pattern) throws ConfigException {
+    try {
+      return matches(imp, pattern);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(imp.where(), "import: '" + pattern + "' is not a usable file pattern: " + e.getMessage());
+    }
+  }
+
+  private List<Path> matches(Token imp, String pattern) throws ConfigException {
     Path dir = dirs.getOrDefault(imp.where().file(), Path.of("").toAbsolutePath());
     Path full = dir.resolve(pattern).normalize();
     String g = full.toString();

@@ -33,7 +33,7 @@ public final class Zones {
     if (colon == s.length() - 1 && colon >= 0) {
       throw new IllegalArgumentException("expecting data after last colon: '" + s + "'");
     }
-    if (colon >= 0 && s.substring(colon + 1).matches("[+-]?\\d{1,9}")) {
+    if (colon >= 0 && s.substring(colon + 1).matches("\\d{1,9}")) {
       port = Integer.parseInt(s.substring(colon + 1));
       host = s.substring(0, colon);
     }

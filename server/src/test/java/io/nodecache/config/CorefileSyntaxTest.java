@@ -93,6 +93,14 @@ class CorefileSyntaxTest {
     assertThat(c.blocks().get(0).directives()).extracting(d -> d.where().line()).containsExactly(2, 7);
   }
 
+  @Test
+  void importRefusesDevicesAndUnusablePatterns() {
+    assertThatThrownBy(() -> parse(". {\n  import /dev/null\n}\n")).hasMessage("Corefile:2: import: /dev/null is not a regular file");
+    assertThatThrownBy(() -> parse(". {\n  import \"a\0b\"\n}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Corefile:2: import: 'a\0b' is not a usable file pattern: ");
+  }
+
   record Bad(String what, String text, String message) {}
 
   static List<Bad> bad() {

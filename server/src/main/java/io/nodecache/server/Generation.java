@@ -12,6 +12,7 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
+import io.nodecache.config.ZoneKey;
 import io.nodecache.listen.Router;
 import io.nodecache.transport.Transport;
 import io.nodecache.metrics.DnsMetrics;
@@ -83,17 +84,18 @@ record Generation(
       Chain chain = new Chain(handlers);
       chains.add(chain);
       List<String> names = handlers.stream().map(Handler::name).toList();
-      for (InetSocketAddress addr : binds) {
-        String serverName = serverLabel(bound ? addr : null, block.port());
-        List<Router.Route> list = routes.computeIfAbsent(addr, a -> new ArrayList<>());
-        for (String zone : block.zones()) {
+      for (ZoneKey key : block.keys()) {
+        for (InetSocketAddress addr : ServerConfig.binds(block, key.port())) {
+          String serverName = serverLabel(bound ? addr : null, key.port());
+          String zone = key.zone();
           try {
-            served.claim(zone, block.port(), bound ? hostOf(addr) : "", serverName, block);
+            served.claim(zone, key.port(), bound ? hostOf(addr) : "", serverName, block);
           } catch (ConfigException e) {
             chains.forEach(Chain::stop);
             throw e;
           }
-          list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
+          routes.computeIfAbsent(addr, a -> new ArrayList<>())
+              .add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
           for (String n : names) {
             ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
           }

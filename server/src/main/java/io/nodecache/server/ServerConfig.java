@@ -113,8 +113,16 @@ record ServerConfig(
     return a;
   }
 
-  /** The addresses a block listens on: its {@code bind} arguments, or the wildcard. */
+  /** The addresses a block listens on at its first key's port: its {@code bind} arguments, or the wildcard. */
   static List<InetSocketAddress> binds(ServerBlock b) throws ConfigException {
+    return binds(b, b.port());
+  }
+
+  /**
+   * The addresses a block listens on at {@code port}: its {@code bind} arguments, or the wildcard (a
+   * block whose keys name several ports listens on each, as CoreDNS).
+   */
+  static List<InetSocketAddress> binds(ServerBlock b, int port) throws ConfigException {
     List<InetSocketAddress> out = new ArrayList<>();
     for (Directive d : b.all("bind")) {
       d.expectArgs(1, Integer.MAX_VALUE);
@@ -123,14 +131,14 @@ record ServerConfig(
           throw d.error("'" + a + "' is not an IP address (interface names are not supported)");
         }
         try {
-          out.add(new InetSocketAddress(InetAddress.getByName(a), b.port()));
+          out.add(new InetSocketAddress(InetAddress.getByName(a), port));
         } catch (UnknownHostException e) {
           throw d.error("'" + a + "' is not an IP address");
         }
       }
     }
     if (out.isEmpty()) {
-      out.add(new InetSocketAddress(b.port()));
+      out.add(new InetSocketAddress(port));
     }
     return out;
   }

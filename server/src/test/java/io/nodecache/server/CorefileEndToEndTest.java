@@ -26,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /** Corefile structure seen through a running server: imported blocks, blocks per bind, shared health. */
@@ -87,6 +88,33 @@ class CorefileEndToEndTest {
     try (NodeCache n = TestServers.start(corefile)) {
       assertThat(answer(on(n, "127.0.0.1"), "www.test.")).isEqualTo(Records.sorted("www.test. 3600 IN A 10.0.0.1"));
       assertThat(answer(on(n, "127.0.0.2"), "www.test.")).isEqualTo(Records.sorted("www.test. 3600 IN A 10.0.0.2"));
+    }
+  }
+
+  @Test
+  void zonesOfOneBlockOnTwoPortsAnswerEachOnItsOwn() throws Exception {
+    int port;
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      port = s.getLocalPort();
+    }
+    String corefile =
+        """
+        a.test:0 b.test:%d {
+            bind 127.0.0.1
+            hosts {
+                10.0.0.1 www.a.test
+                10.0.0.2 www.b.test
+            }
+        }
+        """.formatted(port);
+    try (NodeCache n = TestServers.start(corefile)) {
+      InetSocketAddress b = new InetSocketAddress("127.0.0.1", port);
+      InetSocketAddress a = n.dnsAddresses().stream().filter(x -> x.getPort() != port).findFirst().orElseThrow();
+      assertThat(n.dnsAddresses()).hasSize(2).contains(b);
+      assertThat(answer(b, "www.b.test.")).isEqualTo(Records.sorted("www.b.test. 3600 IN A 10.0.0.2"));
+      assertThat(answer(a, "www.a.test.")).isEqualTo(Records.sorted("www.a.test. 3600 IN A 10.0.0.1"));
+      assertThat(DnsClient.udp(a, DnsClient.query("www.b.test.", Type.A)).getRcode()).isEqualTo(Rcode.REFUSED);
+      assertThat(DnsClient.udp(b, DnsClient.query("www.a.test.", Type.A)).getRcode()).isEqualTo(Rcode.REFUSED);
     }
   }
 

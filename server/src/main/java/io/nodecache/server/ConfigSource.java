@@ -103,7 +103,15 @@ public final class ConfigSource {
   }
 
   public Corefile parse(String text) throws ConfigException {
-    return new CorefileParser(name(), env, flags.dnsPort()).parse(Pillars.fill(text, flags, env, lookup));
+    return new CorefileParser(name(), file(), env, flags.dnsPort()).parse(Pillars.fill(text, flags, env, lookup));
+  }
+
+  /** The Corefile on disk, whose directory relative imports start from; null for the embedded demo. */
+  private Path file() {
+    if (templated()) {
+      return Path.of(flags.baseCorefile());
+    }
+    return flags.conf().isEmpty() ? null : Path.of(flags.conf());
   }
 
   private static String read(Path p, String flag) throws ConfigException {

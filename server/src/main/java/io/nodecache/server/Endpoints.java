@@ -46,7 +46,7 @@ final class Endpoints {
       Supplier<HttpEndpoints.Reply> health,
       Supplier<List<String>> notReady) {
     HttpEndpoints h = new HttpEndpoints(transport);
-    sc.health().ifPresent(x -> h.route(x.address(), "/health", health));
+    sc.health().ifPresent(x -> x.addresses().forEach(a -> h.route(a, "/health", health)));
     sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
     sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
     sc.prometheus().ifPresent(a -> h.route(a, "/debug/clients", () -> clients(meters)));

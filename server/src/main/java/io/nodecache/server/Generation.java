@@ -13,12 +13,13 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
+import io.nodecache.config.ZoneKey;
 import io.nodecache.listen.ClientAttribution;
 import io.nodecache.listen.Router;
-import io.nodecache.transport.Transport;
 import io.nodecache.metrics.ClientStats;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.metrics.ServerMetrics;
+import io.nodecache.transport.Transport;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +48,7 @@ record Generation(
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
     List<BlockPlugins> blocks = new ArrayList<>();
+    ServedZones served = new ServedZones();
     for (ServerBlock block : corefile.blocks()) {
       Map<String, List<Directive>> byName = new HashMap<>();
       for (Directive d : block.directives()) {
@@ -88,17 +90,18 @@ record Generation(
       Chain chain = new Chain(handlers);
       chains.add(chain);
       List<String> names = handlers.stream().map(Handler::name).toList();
-      for (InetSocketAddress addr : binds) {
-        String serverName = serverLabel(bound ? addr : null, block.port());
-        List<Router.Route> list = routes.computeIfAbsent(addr, a -> new ArrayList<>());
-        for (String zone : block.zones()) {
-          for (Router.Route r : list) {
-            if (r.zone().equals(zone)) {
-              chains.forEach(Chain::stop);
-              throw new ConfigException(block.where(), "zone '" + zone + "' is defined twice for " + serverName);
-            }
+      for (ZoneKey key : block.keys()) {
+        for (InetSocketAddress addr : ServerConfig.binds(block, key.port())) {
+          String serverName = serverLabel(bound ? addr : null, key.port());
+          String zone = key.zone();
+          try {
+            served.claim(zone, key.port(), bound ? hostOf(addr) : "", serverName, block);
+          } catch (ConfigException e) {
+            chains.forEach(Chain::stop);
+            throw e;
           }
-          list.add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
+          routes.computeIfAbsent(addr, a -> new ArrayList<>())
+              .add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
           for (String n : names) {
             ServerMetrics.pluginEnabled(setup.meters(), serverName, zone, n);
           }

@@ -17,7 +17,7 @@ import java.util.Optional;
  * The server-level directives of a Corefile ({@code bind}, {@code health}, {@code ready},
  * {@code prometheus}, {@code reload}) read into values, with CoreDNS's defaults.
  *
- * @param health {@code health} address and lameduck, if any block has it
+ * @param health the {@code health} addresses and lameduck, if any block has one
  * @param ready {@code ready} address, if any
  * @param prometheus {@code prometheus} address, if any
  * @param reload {@code reload} interval and jitter, if any
@@ -25,7 +25,32 @@ import java.util.Optional;
 record ServerConfig(
     Optional<Health> health, Optional<String> ready, Optional<String> prometheus, Optional<Reload> reload) {
 
-  record Health(String address, Duration lameduck) {}
+  /**
+   * Every {@code health} of the Corefile: each distinct address serves {@code /health} (blocks naming
+   * the same address share its listener, as CoreDNS's share one socket), and the lameduck is the
+   * longest any of them asks for (CoreDNS waits each one's out).
+   */
+  record Health(List<String> addresses, Duration lameduck) {
+    Health {
+      addresses = List.copyOf(addresses);
+    }
+
+    /** The first address, the one node-cache's setup reports. */
+    String address() {
+      return addresses.get(0);
+    }
+
+    static Health merge(Health h, String address, Duration lameduck) {
+      if (h == null) {
+        return new Health(List.of(address), lameduck);
+      }
+      List<String> all = new ArrayList<>(h.addresses());
+      if (!all.contains(address)) {
+        all.add(address);
+      }
+      return new Health(all, lameduck.compareTo(h.lameduck()) > 0 ? lameduck : h.lameduck());
+    }
+  }
 
   record Reload(Duration interval, Duration jitter) {}
 
@@ -46,11 +71,7 @@ record ServerConfig(
               }
               lameduck = Values.duration(o.expectArgs(1, 1), o.arg(0));
             }
-            Health h = new Health(address(d, ":8080"), lameduck);
-            if (health != null && !health.address().equals(h.address())) {
-              throw d.error("a second health address " + h.address() + " (already " + health.address() + ")");
-            }
-            health = h;
+            health = Health.merge(health, address(d, ":8080"), lameduck);
           }
           case "ready" -> {
             d.expectArgs(0, 1).expectNoBlock();
@@ -92,8 +113,16 @@ record ServerConfig(
     return a;
   }
 
-  /** The addresses a block listens on: its {@code bind} arguments, or the wildcard. */
+  /** The addresses a block listens on at its first key's port: its {@code bind} arguments, or the wildcard. */
   static List<InetSocketAddress> binds(ServerBlock b) throws ConfigException {
+    return binds(b, b.port());
+  }
+
+  /**
+   * The addresses a block listens on at {@code port}: its {@code bind} arguments, or the wildcard (a
+   * block whose keys name several ports listens on each, as CoreDNS).
+   */
+  static List<InetSocketAddress> binds(ServerBlock b, int port) throws ConfigException {
     List<InetSocketAddress> out = new ArrayList<>();
     for (Directive d : b.all("bind")) {
       d.expectArgs(1, Integer.MAX_VALUE);
@@ -102,14 +131,14 @@ record ServerConfig(
           throw d.error("'" + a + "' is not an IP address (interface names are not supported)");
         }
         try {
-          out.add(new InetSocketAddress(InetAddress.getByName(a), b.port()));
+          out.add(new InetSocketAddress(InetAddress.getByName(a), port));
         } catch (UnknownHostException e) {
           throw d.error("'" + a + "' is not an IP address");
         }
       }
     }
     if (out.isEmpty()) {
-      out.add(new InetSocketAddress(b.port()));
+      out.add(new InetSocketAddress(port));
     }
     return out;
   }

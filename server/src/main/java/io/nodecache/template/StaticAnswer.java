@@ -42,7 +42,8 @@ final class StaticAnswer {
 
   /** The static answer of {@code t}, or null when it depends on the query or cannot be stored. */
   static StaticAnswer of(Template t, TemplateMetrics metrics) {
-    if (!t.defaultRegex() || t.dclass() == DClass.ANY || t.type() == Type.ANY || t.rcode() == Rcode.SERVFAIL) {
+    if (!t.defaultRegex() || t.dclass() == DClass.ANY || t.type() == Type.ANY || t.rcode() == Rcode.SERVFAIL
+        || t.ederror() != null) {
       return null;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();

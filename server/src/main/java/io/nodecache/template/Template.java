@@ -31,7 +31,11 @@ record Template(
     int rcode,
     List<Name> fallthrough,
     boolean fallthroughAll,
-    boolean defaultRegex) {
+    boolean defaultRegex,
+    ExtendedError ederror) {
+
+  /** {@code ederror CODE [REASON]}: an RFC 8914 extended DNS error in the answer, or null. */
+  record ExtendedError(int code, String reason) {}
 
   /** A match regex, translated from Go's RE2 syntax, with the Go name of each capturing group. */
   record Regex(String source, Pattern pattern, List<String> groupNames) {

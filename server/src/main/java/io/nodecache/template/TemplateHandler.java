@@ -7,6 +7,7 @@ import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
 import io.nodecache.template.Evaluator.ExecException;
 import io.nodecache.template.Evaluator.Struct;
+import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
 import java.net.Inet6Address;
@@ -19,9 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
@@ -140,6 +144,10 @@ final class TemplateHandler implements Handler, FastPath {
         }
       }
     }
+    if (t.ederror() != null && request.query().getOPT() != null) {
+      EDNSOption ede = new ExtendedErrorCodeOption(t.ederror().code(), t.ederror().reason());
+      m.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, 0, List.of(ede)), Section.ADDITIONAL);
+    }
     return followCnames(m, request, next);
   }
 
@@ -153,7 +161,8 @@ final class TemplateHandler implements Handler, FastPath {
     if (qtype != Type.A && qtype != Type.AAAA) {
       return out;
     }
-    for (Record r : m.getSection(Section.ANSWER)) {
+    // a copy: a lookup answered at once appends to the section while we walk it
+    for (Record r : List.copyOf(m.getSection(Section.ANSWER))) {
       if (r instanceof CNAMERecord c) {
         Message q = Message.newQuery(Record.newRecord(c.getTarget(), qtype, DClass.IN));
         DnsRequest sub = new DnsRequest(q, request.client(), request.local(), request.protocol(), request.zone(), request.server());

@@ -6,6 +6,7 @@ import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import io.nodecache.config.Names;
+import io.nodecache.config.Values;
 import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.DClass;
@@ -16,12 +17,12 @@ import org.xbill.DNS.Type;
 
 /**
  * {@code template CLASS TYPE [ZONE...] { match REGEX..., answer RR..., additional RR..., authority
- * RR..., rcode CODE, fallthrough [ZONE...], upstream }}, as many as a block likes: one handler runs
+ * RR..., rcode CODE, ederror CODE [REASON], fallthrough [ZONE...], upstream }}, as many as a block likes: one handler runs
  * them in file order, as CoreDNS does.
  */
 public final class TemplatePluginFactory implements PluginFactory {
 
-  private static final String[] OPTIONS = {"match", "answer", "additional", "authority", "rcode", "fallthrough", "upstream"};
+  private static final String[] OPTIONS = {"match", "answer", "additional", "authority", "rcode", "fallthrough", "ederror", "upstream"};
 
   @Override
   public String name() {
@@ -76,6 +77,7 @@ public final class TemplatePluginFactory implements PluginFactory {
     int rcode = Rcode.NOERROR;
     List<Name> fallthrough = new ArrayList<>();
     boolean fallthroughAll = false;
+    Template.ExtendedError ederror = null;
     for (Directive o : d.block()) {
       switch (o.name()) {
         case "match" -> {
@@ -100,6 +102,11 @@ public final class TemplatePluginFactory implements PluginFactory {
             fallthrough.add(zone(o, z));
           }
         }
+        case "ederror" -> {
+          o.expectArgs(1, 2);
+          int code = Values.integer(o, "extended DNS error code", o.arg(0), 0, 65535);
+          ederror = new Template.ExtendedError(code, o.args().size() == 2 ? o.arg(1) : "");
+        }
         case "upstream" -> {
           // CoreDNS still reads and ignores it: CNAME targets are always looked up
         }
@@ -115,7 +122,7 @@ public final class TemplatePluginFactory implements PluginFactory {
       regexes.add(Template.Regex.compile(".*"));
     }
     return new Template(dclass, type, zones, regexes, answer, additional, authority, rcode,
-        fallthrough, fallthroughAll, defaultRegex);
+        fallthrough, fallthroughAll, defaultRegex, ederror);
   }
 
   private static void section(Directive o, List<GoTemplate> into) throws ConfigException {

@@ -1,6 +1,8 @@
 package io.nodecache.wire;
 
+import java.util.List;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.EDNSOption;
 import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.HINFORecord;
@@ -79,8 +81,8 @@ public final class Responses {
 
   /**
    * Makes {@code response} fit to be sent for {@code query}: the client's ID, QR and RD, and the OPT
-   * record per RFC 6891 (ours echoed when the query had one, none otherwise). Changes and returns
-   * {@code response}.
+   * record per RFC 6891 (ours echoed when the query had one, none otherwise), keeping the extended DNS
+   * errors (RFC 8914) a handler put in its OPT. Changes and returns {@code response}.
    */
   public static Message finish(Message query, Message response) {
     Header h = response.getHeader();
@@ -93,13 +95,15 @@ public final class Responses {
     }
     int rcode = response.getRcode();
     OPTRecord old = response.getOPT();
+    List<EDNSOption> errors = List.of();
     if (old != null) {
+      errors = old.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR);
       response.removeRecord(old, Section.ADDITIONAL);
     }
     OPTRecord qopt = query.getOPT();
     if (qopt != null) {
       int flags = (qopt.getFlags() & ExtendedFlags.DO);
-      response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags, errors), Section.ADDITIONAL);
     }
     h.setRcode(rcode & 0xF);
     return response;

@@ -28,13 +28,15 @@ class TemplateRefusalTest {
         new Case("template ANY ANY {\n authority \"{{ .Name \"\n }", "Corefile:4: authority: could not compile template"),
         new Case("template ANY ANY {\n match (?P<x>\n rcode NXDOMAIN\n }", "Corefile:4: match: could not parse regex: (?P<x>"),
         new Case("template ANY ANY {\n notavailable\n }",
-            "Corefile:4: template: unknown option 'notavailable' (expected one of: match, answer, additional, authority, rcode, fallthrough, upstream)"),
+            "Corefile:4: template: unknown option 'notavailable' (expected one of: match, answer, additional, authority, rcode, fallthrough, ederror, upstream)"),
         new Case("template ANY ANY {\n answer \"{{ if .Name }}x{{ end }}\"\n }", "Corefile:4: answer: could not compile template '{{ if .Name }}x{{ end }}': 'if' is not supported by nodecache"),
         new Case("template ANY ANY {\n answer \"{{ nosuch .Name }}\"\n }", "function \"nosuch\" not defined"),
         new Case("template ANY ANY {\n answer \"{{ urlquery .Name }}\"\n }", "function \"urlquery\" is not supported by nodecache"),
         new Case("template ANY ANY {\n answer \"{{ .Message.Answer }}\"\n }", ".Message.Answer is not supported by nodecache"),
         new Case("template ANY ANY {\n answer \"{{ $x := .Name }}\"\n }", "template variables ($...) are not supported by nodecache"),
-        new Case("template ANY ANY {\n rcode NXDOMAIN\n ederror 21\n }", "Corefile:5: template: unknown option 'ederror'"));
+        new Case("template ANY ANY {\n rcode NXDOMAIN\n ederror x\n }", "Corefile:5: ederror: extended DNS error code: 'x' is not a number"),
+        new Case("template ANY ANY {\n rcode NXDOMAIN\n ederror 1 a b\n }", "Corefile:5: ederror: 3 arguments (expected: 1 to 2)"),
+        new Case("template ANY ANY {\n rcode NXDOMAIN\n ederror 65536\n }", "Corefile:5: ederror: extended DNS error code: 65536 (expected: 0..65535)"));
   }
 
   @ParameterizedTest

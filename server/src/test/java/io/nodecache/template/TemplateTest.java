@@ -2,11 +2,16 @@ package io.nodecache.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Handler;
+import io.nodecache.chain.Next;
+import io.nodecache.chain.Protocol;
 import io.nodecache.server.NodeCache;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;
 import io.nodecache.testing.TestUpstream;
+import io.nodecache.wire.Responses;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,11 +19,15 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.xbill.DNS.EDNSOption;
+import org.xbill.DNS.ExtendedErrorCodeOption;
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
@@ -83,6 +92,7 @@ class TemplateTest {
                 template ANY ANY invalid {
                     rcode NXDOMAIN
                     authority "invalid. 60 {{ .Class }} SOA ns.invalid. hostmaster.invalid. (1 60 60 60 60)"
+                    ederror 21 "Blocked according to RFC2606"
                 }
                 template IN ANY example.com.dc1.example.com {
                     match "example\\\\.com\\\\.(dc1\\\\.example\\\\.com\\\\.)$"
@@ -192,6 +202,35 @@ class TemplateTest {
         assertThat(m.getHeader().getFlag(Flags.AA)).as(c.what() + ": AA").isTrue();
       }
     }
+  }
+
+  @Test
+  void ederrorPutsAnExtendedDnsErrorInTheOptRecord() throws Exception {
+    Message q = DnsClient.withEdns(DnsClient.query("foo.invalid.", Type.A), 1232, false);
+    for (boolean tcp : new boolean[] {false, true}) {
+      Message m = tcp ? DnsClient.tcp(dns, q) : DnsClient.udp(dns, q);
+      assertThat(m.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+      List<EDNSOption> ede = m.getOPT().getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR);
+      assertThat(ede).hasSize(1);
+      assertThat(((ExtendedErrorCodeOption) ede.get(0)).getErrorCode()).isEqualTo(21);
+      assertThat(((ExtendedErrorCodeOption) ede.get(0)).getText()).isEqualTo("Blocked according to RFC2606");
+    }
+    Message plain = DnsClient.udp(dns, DnsClient.query("foo.invalid.", Type.A));
+    assertThat(plain.getOPT()).as("no OPT record for a query without EDNS").isNull();
+  }
+
+  @Test
+  void aCnameTargetAnsweredAtOnceIsAppended() throws Exception {
+    Handler h = server.chains().get(0).handlers().stream().filter(x -> x.name().equals("template")).findFirst().orElseThrow();
+    Message q = DnsClient.query("foogle.cname.test.", Type.A);
+    DnsRequest request = new DnsRequest(q, new InetSocketAddress("127.0.0.1", 5300), dns, Protocol.TCP, ".", "dns://:0");
+    Next now = r -> {
+      Message a = Responses.error(r.query(), Rcode.NOERROR);
+      a.addRecord(Records.rr("google.test. 30 IN A 192.0.2.81"), Section.ANSWER);
+      return CompletableFuture.completedFuture(a);
+    };
+    Message m = h.handle(request, now).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(Records.answer(m)).isEqualTo(Records.sorted("foogle.cname.test. 60 IN CNAME google.test.", "google.test. 30 IN A 192.0.2.81"));
   }
 
   static List<String> lower(List<String> lines) {

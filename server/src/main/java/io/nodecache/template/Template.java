@@ -59,6 +59,9 @@ record Template(
       for (int i = 0; i < go.length(); i++) {
         char c = go.charAt(i);
         if (c == '\\' && i + 1 < go.length()) {
+          if (!inClass && go.charAt(i + 1) >= '1' && go.charAt(i + 1) <= '9') {
+            throw new IllegalArgumentException("invalid escape sequence \\" + go.charAt(i + 1) + " (RE2 has no backreferences)");
+          }
           out.append(c).append(go.charAt(++i));
         } else if (inClass) {
           Matcher m = Pattern.compile("\\[:(\\^?)([a-z]+):]").matcher(go).region(i, go.length());
@@ -72,6 +75,11 @@ record Template(
             }
             out.append(c == '[' ? "\\[" : String.valueOf(c));
           }
+        } else if (c == '(' && (go.startsWith("(?=", i) || go.startsWith("(?!", i) || go.startsWith("(?<=", i)
+            || go.startsWith("(?<!", i) || go.startsWith("(?>", i))) {
+          throw new IllegalArgumentException("invalid or unsupported Perl syntax " + go.substring(i, Math.min(go.length(), i + 4)) + " (not in RE2)");
+        } else if ((c == '+' || c == '*' || c == '?') && go.startsWith("+", i + 1)) {
+          throw new IllegalArgumentException("invalid nested repetition operator " + c + "+ (not in RE2)");
         } else if (c == '[') {
           inClass = true;
           out.append(c);

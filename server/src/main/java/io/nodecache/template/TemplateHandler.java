@@ -216,11 +216,6 @@ final class TemplateHandler implements Handler, FastPath {
     return sb.toString();
   }
 
-  /** Used by tests: the fast-path answer of each template, or null. */
-  boolean answersOnFastPath(int template) {
-    return fixed[template] != null;
-  }
-
   static Counter[] counters(Template t, TemplateMetrics metrics) {
     Counter[] c = new Counter[t.zones().size()];
     for (int z = 0; z < c.length; z++) {

@@ -12,7 +12,7 @@ class PluginRegistryTest {
   @Test
   void theBuiltinListNamesEveryDirectiveInChainOrder() {
     PluginRegistry r = PluginRegistry.builtin();
-    assertThat(r.chainOrder()).containsExactly("errors", "log", "loop", "autopath", "hosts", "kubernetes", "cache", "forward");
+    assertThat(r.chainOrder()).containsExactly("errors", "log", "loop", "autopath", "template", "hosts", "kubernetes", "cache", "forward");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();
@@ -23,7 +23,7 @@ class PluginRegistryTest {
   @Test
   void everyServerModuleFactoryLoadsByNameAndBuildsItsOwnDirective() {
     PluginRegistry r = PluginRegistry.builtin();
-    for (String name : List.of("errors", "log", "loop", "autopath", "hosts", "cache", "forward")) {
+    for (String name : List.of("errors", "log", "loop", "autopath", "template", "hosts", "cache", "forward")) {
       assertThat(r.factory(name)).as(name).hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(name));
       assertThat(r.factory(name).orElseThrow()).as("created once").isSameAs(r.factory(name).orElseThrow());
     }

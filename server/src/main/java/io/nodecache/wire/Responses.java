@@ -1,5 +1,6 @@
 package io.nodecache.wire;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.EDNSOption;
@@ -81,9 +82,9 @@ public final class Responses {
 
   /**
    * Makes {@code response} fit to be sent for {@code query}: the client's ID, QR and RD, and the OPT
-   * record per RFC 6891 (ours echoed when the query had one, none otherwise). An NSID option (RFC 5001)
-   * the response's own OPT record carries (the {@code nsid} plugin's) is kept in ours. Changes and
-   * returns {@code response}.
+   * record per RFC 6891 (ours echoed when the query had one, none otherwise), keeping the NSID option
+   * (RFC 5001, the {@code nsid} plugin's) and the extended DNS errors (RFC 8914) a handler put in its
+   * OPT. Changes and returns {@code response}.
    */
   public static Message finish(Message query, Message response) {
     Header h = response.getHeader();
@@ -96,13 +97,16 @@ public final class Responses {
     }
     int rcode = response.getRcode();
     OPTRecord old = response.getOPT();
+    List<EDNSOption> errors = List.of();
     if (old != null) {
+      errors = old.getOptions(EDNSOption.Code.EDNS_EXTENDED_ERROR);
       response.removeRecord(old, Section.ADDITIONAL);
     }
     OPTRecord qopt = query.getOPT();
     if (qopt != null) {
       int flags = (qopt.getFlags() & ExtendedFlags.DO);
-      List<EDNSOption> keep = old == null ? List.of() : old.getOptions(EDNSOption.Code.NSID);
+      List<EDNSOption> keep = new ArrayList<>(old == null ? List.of() : old.getOptions(EDNSOption.Code.NSID));
+      keep.addAll(errors);
       response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags, keep), Section.ADDITIONAL);
     }
     h.setRcode(rcode & 0xF);

@@ -15,7 +15,7 @@ class PluginRegistryTest {
     assertThat(r.chainOrder())
         .containsExactly(
             "nsid", "errors", "log", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal",
-            "hosts", "kubernetes", "cache", "forward", "whoami");
+            "template", "hosts", "kubernetes", "cache", "forward", "whoami");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();
@@ -27,8 +27,8 @@ class PluginRegistryTest {
   void everyServerModuleFactoryLoadsByNameAndBuildsItsOwnDirective() {
     PluginRegistry r = PluginRegistry.builtin();
     for (String name :
-        List.of("nsid", "errors", "log", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal", "hosts",
-            "cache", "forward", "whoami")) {
+        List.of("nsid", "errors", "log", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal", "template",
+            "hosts", "cache", "forward", "whoami")) {
       assertThat(r.factory(name)).as(name).hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(name));
       assertThat(r.factory(name).orElseThrow()).as("created once").isSameAs(r.factory(name).orElseThrow());
     }

@@ -95,7 +95,7 @@ class TemplateTest {
                     ederror 21 "Blocked according to RFC2606"
                 }
                 template IN ANY example.com.dc1.example.com {
-                    match "example\\\\.com\\\\.(dc1\\\\.example\\\\.com\\\\.)$"
+                    match "example\\.com\\.(dc1\\.example\\.com\\.)$"
                     rcode NXDOMAIN
                     authority "{{ index .Match 1 }} 60 IN SOA ns.{{ index .Match 1 }} hostmaster.{{ index .Match 1 }} (1 60 60 60 60)"
                 }
@@ -113,7 +113,7 @@ class TemplateTest {
                     answer "{{ .Name }} 60 IN A not-an-address"
                 }
                 template IN A cname.test {
-                    match "^foogle\\\\.cname\\\\.test\\\\.$"
+                    match "^foogle\\.cname\\.test\\.$"
                     answer "foogle.cname.test 60 IN CNAME google.test"
                 }
                 template IN A fail.test {

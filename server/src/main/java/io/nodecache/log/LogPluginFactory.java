@@ -5,7 +5,7 @@ import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.RepeatablePluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import io.nodecache.wire.FastQuery;
@@ -27,7 +27,7 @@ import org.xbill.DNS.TextParseException;
  * answer is logged (its classes) and how (its format). Queries under no rule's name keep the fast
  * path; the others take the decoded path so that they are logged.
  */
-public final class LogPluginFactory implements PluginFactory {
+public final class LogPluginFactory implements RepeatablePluginFactory {
 
   private static final Logger log = LoggerFactory.getLogger("io.nodecache.log");
 
@@ -45,16 +45,6 @@ public final class LogPluginFactory implements PluginFactory {
   @Override
   public String name() {
     return "log";
-  }
-
-  @Override
-  public boolean repeatable() {
-    return true;
-  }
-
-  @Override
-  public Handler create(Directive d, PluginContext ctx) throws ConfigException {
-    return create(List.of(d), ctx);
   }
 
   @Override

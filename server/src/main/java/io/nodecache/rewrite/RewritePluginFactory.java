@@ -2,7 +2,7 @@ package io.nodecache.rewrite;
 
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.RepeatablePluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import java.util.ArrayList;
@@ -15,21 +15,11 @@ import org.xbill.DNS.Type;
  * {@code rewrite [continue|stop] FIELD ARGS...} or {@code rewrite [continue|stop] { FIELD ARGS... }},
  * as many lines as a block likes: each line is one rule, run in file order. See {@code package-info}.
  */
-public final class RewritePluginFactory implements PluginFactory {
+public final class RewritePluginFactory implements RepeatablePluginFactory {
 
   @Override
   public String name() {
     return "rewrite";
-  }
-
-  @Override
-  public boolean repeatable() {
-    return true;
-  }
-
-  @Override
-  public Handler create(Directive d, PluginContext ctx) throws ConfigException {
-    return create(List.of(d), ctx);
   }
 
   @Override

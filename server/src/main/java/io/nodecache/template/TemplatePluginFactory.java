@@ -2,7 +2,7 @@ package io.nodecache.template;
 
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.PluginContext;
-import io.nodecache.chain.PluginFactory;
+import io.nodecache.chain.RepeatablePluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import io.nodecache.config.Names;
@@ -20,23 +20,13 @@ import org.xbill.DNS.Type;
  * RR..., rcode CODE, ederror CODE [REASON], fallthrough [ZONE...], upstream }}, as many as a block likes: one handler runs
  * them in file order, as CoreDNS does.
  */
-public final class TemplatePluginFactory implements PluginFactory {
+public final class TemplatePluginFactory implements RepeatablePluginFactory {
 
   private static final String[] OPTIONS = {"match", "answer", "additional", "authority", "rcode", "fallthrough", "ederror", "upstream"};
 
   @Override
   public String name() {
     return "template";
-  }
-
-  @Override
-  public boolean repeatable() {
-    return true;
-  }
-
-  @Override
-  public Handler create(Directive d, PluginContext ctx) throws ConfigException {
-    return create(List.of(d), ctx);
   }
 
   @Override

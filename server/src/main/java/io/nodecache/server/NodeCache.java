@@ -66,9 +66,10 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     this.health = new HealthCheck(this::dnsAddresses, this::answering, transport, setup.meters());
   }
 
-  /** Whether the listeners are ours and answering: SERVING, or LAMEDUCK (still serving). */
+  /** Whether to self-check: a {@code health} endpoint, and listeners ours and answering. */
   private boolean answering() {
-    return state.get() == ServerState.SERVING || state.get() == ServerState.LAMEDUCK;
+    boolean ours = state.get() == ServerState.SERVING || state.get() == ServerState.LAMEDUCK;
+    return ours && gen.server().health().isPresent();
   }
 
   /** Validates the whole Corefile and builds every chain without binding anything. */

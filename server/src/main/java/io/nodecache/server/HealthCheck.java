@@ -68,7 +68,11 @@ final class HealthCheck implements AutoCloseable {
             .register(meters);
   }
 
+  /** Checks once on the caller's thread, so that {@code /health} is right from the start, then every second. */
   void start() {
+    if (active.getAsBoolean()) {
+      checkAndRecord();
+    }
     thread = new Thread(this::run, "nodecache-health");
     thread.setDaemon(true);
     thread.start();
@@ -76,19 +80,21 @@ final class HealthCheck implements AutoCloseable {
 
   private void run() {
     while (!stopped) {
-      if (!active.getAsBoolean()) {
-        Pause.sleep(EVERY.toMillis());
-        continue;
-      }
-      long t0 = System.nanoTime();
-      Verdict v = check();
-      duration.record(Duration.ofNanos(System.nanoTime() - t0));
-      if (!v.ok()) {
-        failures.increment();
-      }
-      last = v;
       Pause.sleep(EVERY.toMillis());
+      if (!stopped && active.getAsBoolean()) {
+        checkAndRecord();
+      }
     }
+  }
+
+  private void checkAndRecord() {
+    long t0 = System.nanoTime();
+    Verdict v = check();
+    duration.record(Duration.ofNanos(System.nanoTime() - t0));
+    if (!v.ok()) {
+      failures.increment();
+    }
+    last = v;
   }
 
   /** The {@code /health} reply from the last verdict. */

@@ -59,6 +59,22 @@ class FastQueryTest {
     assertThat(parse(DnsClient.query("a.", Type.A).toWire(), false, true).maxAnswer()).isEqualTo(65535);
   }
 
+  @Test
+  void bufsizeLowersOnlyALargerAdvertisedUdpSize() {
+    FastQuery big = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 4096, false).toWire(), true, true);
+    big.lowerUdpPayload(1232);
+    assertThat(big.maxAnswer()).isEqualTo(1232);
+    FastQuery small = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 1000, false).toWire(), true, true);
+    small.lowerUdpPayload(1232);
+    assertThat(small.maxAnswer()).as("a smaller advertised size stays").isEqualTo(1000);
+    FastQuery plain = parse(DnsClient.query("a.", Type.A).toWire(), true, true);
+    plain.lowerUdpPayload(1232);
+    assertThat(plain.maxAnswer()).as("no EDNS stays at 512").isEqualTo(512);
+    FastQuery tcp = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 4096, false).toWire(), false, true);
+    tcp.lowerUdpPayload(1232);
+    assertThat(tcp.maxAnswer()).as("TCP is not bounded").isEqualTo(65535);
+  }
+
   record Odd(String what, Consumer<Message> change) {}
 
   static List<Odd> notForTheFastPath() {

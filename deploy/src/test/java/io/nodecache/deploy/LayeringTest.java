@@ -25,7 +25,8 @@ class LayeringTest {
     "io.nodecache.errors..", "io.nodecache.log..", "io.nodecache.loop..", "io.nodecache.autopath..",
     "io.nodecache.hosts..", "io.nodecache.cache..", "io.nodecache.forward..", "io.nodecache.k8s..",
     "io.nodecache.nsid..", "io.nodecache.any..", "io.nodecache.chaos..", "io.nodecache.loadbalance..",
-    "io.nodecache.minimal..", "io.nodecache.whoami..", "io.nodecache.rewrite..", "io.nodecache.template.."
+    "io.nodecache.minimal..", "io.nodecache.whoami..", "io.nodecache.rewrite..", "io.nodecache.template..",
+    "io.nodecache.bufsize.."
   };
 
   private static JavaClasses classes;

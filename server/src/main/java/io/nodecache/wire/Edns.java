@@ -14,14 +14,15 @@ public final class Edns {
   private Edns() {}
 
   /**
-   * Largest UDP answer for a client: 512 without EDNS, else its advertised size (values under 512 count
-   * as 512, RFC 6891 §6.2.5) capped by ours.
+   * Largest UDP answer for a client: 512 without EDNS, else its advertised size, values under 512
+   * counting as 512 (RFC 6891 §6.2.5). As CoreDNS's server does (request.Size, Scrub), the advertised
+   * size is not capped by ours: the {@code bufsize} plugin lowers it where fragmentation is a concern.
    */
   public static int clientLimit(OPTRecord opt) {
     return opt == null ? CLASSIC_LIMIT : clientLimit(opt.getPayloadSize());
   }
 
   public static int clientLimit(int advertised) {
-    return Math.max(CLASSIC_LIMIT, Math.min(advertised, OUR_PAYLOAD));
+    return Math.max(CLASSIC_LIMIT, advertised);
   }
 }

@@ -29,6 +29,7 @@ public final class FastQuery {
   private int udpPayload;
   private boolean dnssecOk;
   private int maxAnswer;
+  private boolean udp;
   private ByteBufAllocator alloc;
   private ByteBuf reply;
   private InetSocketAddress client;
@@ -53,6 +54,7 @@ public final class FastQuery {
    */
   public boolean parse(ByteBuf packet, boolean udp, ByteBufAllocator allocator) {
     this.buf = packet;
+    this.udp = udp;
     this.alloc = allocator;
     this.reply = null;
     this.nsid = false;
@@ -142,10 +144,7 @@ public final class FastQuery {
     if (p != end) {
       return false; // trailing bytes or a short OPT: let the decoder judge
     }
-    maxAnswer = udp ? Edns.clientLimit(edns ? udpPayload : 0) : 65535;
-    if (udp && !edns) {
-      maxAnswer = Edns.CLASSIC_LIMIT;
-    }
+    maxAnswer = udp ? Edns.clientLimit(edns ? udpPayload : 0) : 65535; // no EDNS: 512
     return true;
   }
 
@@ -253,6 +252,17 @@ public final class FastQuery {
   /** Largest answer the client accepts on this transport. */
   public int maxAnswer() {
     return maxAnswer;
+  }
+
+  /**
+   * The {@code bufsize} plugin's clamp: a UDP query advertising more than {@code size} bytes is treated
+   * as advertising {@code size}, so its answer limit follows. Allocates nothing.
+   */
+  public void lowerUdpPayload(int size) {
+    if (udp && edns && udpPayload > size) {
+      udpPayload = size;
+      maxAnswer = Edns.clientLimit(size);
+    }
   }
 
   /** The query bytes; the question name with the client's case starts at {@code readerIndex() + 12}. */

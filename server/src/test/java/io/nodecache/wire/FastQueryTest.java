@@ -44,7 +44,7 @@ class FastQueryTest {
     assertThat(q.dnssecOk()).isTrue();
     assertThat(q.checkingDisabled()).isTrue();
     assertThat(q.recursionDesired()).isTrue();
-    assertThat(q.maxAnswer()).isEqualTo(1232);
+    assertThat(q.maxAnswer()).as("the client's advertised 4096, not capped by our 1232 (CoreDNS's request.Size)").isEqualTo(4096);
     byte[] lower = Arrays.copyOf(q.qnameLower(), q.qnameLength());
     assertThat(new String(lower, StandardCharsets.ISO_8859_1)).isEqualTo("\3www\7example\3com\0");
     assertThat(q.inZone(new byte[] {7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0})).isTrue();
@@ -57,6 +57,22 @@ class FastQueryTest {
     assertThat(parse(DnsClient.query("a.", Type.A).toWire(), true, true).maxAnswer()).isEqualTo(512);
     assertThat(parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 100, false).toWire(), true, true).maxAnswer()).isEqualTo(512);
     assertThat(parse(DnsClient.query("a.", Type.A).toWire(), false, true).maxAnswer()).isEqualTo(65535);
+  }
+
+  @Test
+  void bufsizeLowersOnlyALargerAdvertisedUdpSize() {
+    FastQuery big = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 4096, false).toWire(), true, true);
+    big.lowerUdpPayload(1232);
+    assertThat(big.maxAnswer()).isEqualTo(1232);
+    FastQuery small = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 1000, false).toWire(), true, true);
+    small.lowerUdpPayload(1232);
+    assertThat(small.maxAnswer()).as("a smaller advertised size stays").isEqualTo(1000);
+    FastQuery plain = parse(DnsClient.query("a.", Type.A).toWire(), true, true);
+    plain.lowerUdpPayload(1232);
+    assertThat(plain.maxAnswer()).as("no EDNS stays at 512").isEqualTo(512);
+    FastQuery tcp = parse(DnsClient.withEdns(DnsClient.query("a.", Type.A), 4096, false).toWire(), false, true);
+    tcp.lowerUdpPayload(1232);
+    assertThat(tcp.maxAnswer()).as("TCP is not bounded").isEqualTo(65535);
   }
 
   record Odd(String what, Consumer<Message> change) {}

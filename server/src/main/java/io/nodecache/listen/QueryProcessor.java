@@ -150,10 +150,12 @@ public final class QueryProcessor {
       long start) {
     if (bytes.length < FastQuery.HEADER) {
       droppedShort.increment();
+      responder.dropped();
       return;
     }
     if ((bytes[2] & 0x80) != 0) {
       droppedResponse.increment(); // QR=1: never answer a response (reflection loops)
+      responder.dropped();
       return;
     }
     Message query;

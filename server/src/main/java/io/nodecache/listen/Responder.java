@@ -15,4 +15,7 @@ public interface Responder {
    * @param client the query's sender (a UDP socket answers many; a TCP connection has one)
    */
   void send(ByteBuf answer, InetSocketAddress client);
+
+  /** The query will get no answer (a response or a runt dropped on the decoded path). */
+  default void dropped() {}
 }

@@ -29,11 +29,20 @@ final class TcpQueryHandler extends ChannelInboundHandlerAdapter {
   public void handlerAdded(ChannelHandlerContext ctx) {
     Channel ch = ctx.channel();
     responder =
-        (buf, client) -> {
-          if (ch.eventLoop().inEventLoop()) {
-            answered(ch, buf);
-          } else {
-            ch.eventLoop().execute(() -> answered(ch, buf));
+        new Responder() {
+          @Override
+          public void send(ByteBuf buf, InetSocketAddress client) {
+            if (ch.eventLoop().inEventLoop()) {
+              answered(ch, buf);
+            } else {
+              ch.eventLoop().execute(() -> answered(ch, buf));
+            }
+          }
+
+          @Override
+          public void dropped() {
+            inFlight--; // called on the event loop, from channelRead: the query gets no answer
+            resume(ch);
           }
         };
   }

@@ -22,7 +22,7 @@ class LayeringTest {
 
   /** The plugin packages: one Corefile directive each. */
   private static final String[] PLUGINS = {
-    "io.nodecache.errors..", "io.nodecache.log..", "io.nodecache.loop..", "io.nodecache.autopath..",
+    "io.nodecache.errors..", "io.nodecache.log..", "io.nodecache.dns64..", "io.nodecache.loop..", "io.nodecache.autopath..",
     "io.nodecache.hosts..", "io.nodecache.cache..", "io.nodecache.forward..", "io.nodecache.k8s..",
     "io.nodecache.nsid..", "io.nodecache.any..", "io.nodecache.chaos..", "io.nodecache.loadbalance..",
     "io.nodecache.minimal..", "io.nodecache.whoami..", "io.nodecache.rewrite..", "io.nodecache.template..",

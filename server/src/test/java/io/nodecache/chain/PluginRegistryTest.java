@@ -14,7 +14,7 @@ class PluginRegistryTest {
     PluginRegistry r = PluginRegistry.builtin();
     assertThat(r.chainOrder())
         .containsExactly(
-            "bufsize", "nsid", "errors", "log", "local", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal",
+            "bufsize", "nsid", "errors", "log", "local", "dns64", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal",
             "template", "hosts", "kubernetes", "cache", "forward", "whoami");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
       assertThat(r.known(server)).as(server).isTrue();
@@ -27,7 +27,7 @@ class PluginRegistryTest {
   void everyServerModuleFactoryLoadsByNameAndBuildsItsOwnDirective() {
     PluginRegistry r = PluginRegistry.builtin();
     for (String name :
-        List.of("bufsize", "nsid", "errors", "log", "local", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal", "template",
+        List.of("bufsize", "nsid", "errors", "log", "local", "dns64", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal", "template",
             "hosts", "cache", "forward", "whoami")) {
       assertThat(r.factory(name)).as(name).hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(name));
       assertThat(r.factory(name).orElseThrow()).as("created once").isSameAs(r.factory(name).orElseThrow());

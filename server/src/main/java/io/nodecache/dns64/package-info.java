@@ -17,7 +17,8 @@
  * over the argument. Refused at start, naming {@code file:line}: more than one argument, a prefix that
  * is not IPv6 or of another length, {@code prefix} without exactly one argument, an argument to {@code
  * translate_all} or {@code allow_ipv4}, any other option (CoreDNS 1.11's newer {@code filter_a}
- * included: not implemented), a second {@code dns64} in the block.
+ * too: this build does not have it, so a Corefile asking for it does not start), a second {@code
+ * dns64} in the block.
  *
  * <p>Behaviour, as CoreDNS's: an IN AAAA query from an IPv6 client (any client with {@code
  * allow_ipv4}) goes down the chain; unless the answer is NXDOMAIN, and unless it holds an AAAA record

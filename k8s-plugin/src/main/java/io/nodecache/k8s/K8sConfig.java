@@ -4,6 +4,7 @@ import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import io.nodecache.config.Names;
 import io.nodecache.config.Values;
+import io.nodecache.config.Zones;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -104,9 +105,14 @@ public record K8sConfig(
    */
   public static K8sConfig parse(Directive d, List<String> blockZones, Map<String, String> env)
       throws ConfigException {
+    // As CoreDNS (plugin.OriginsFromArgsOrServerBlock): a zone argument that is not a valid name is
+    // dropped silently; none valid at all is refused, as it would leave the plugin nothing to answer.
     List<Name> zones = new ArrayList<>();
-    for (String z : d.args().isEmpty() ? blockZones : d.args()) {
+    for (String z : Zones.originsFromArgsOrBlock(d.args(), blockZones)) {
       zones.add(name(d, z));
+    }
+    if (zones.isEmpty()) {
+      throw d.error("no valid zone among " + d.args());
     }
     String endpoint = null;
     String kubeconfig = null;

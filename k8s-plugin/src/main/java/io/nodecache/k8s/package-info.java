@@ -28,7 +28,9 @@
  *
  * <ul>
  *   <li>{@code ZONES}: the zones answered, default the server block's zones. PTR records are served
- *       for the reverse zones listed ({@code in-addr.arpa}, {@code ip6.arpa}).
+ *       for the reverse zones listed ({@code in-addr.arpa}, {@code ip6.arpa}). A zone that is not a
+ *       valid domain name (such as {@code .svc}) is dropped silently, as CoreDNS does; when none is
+ *       valid the directive is refused.
  *   <li>{@code endpoint URL}: one API server, {@code http://} or {@code https://}. {@code
  *       kubeconfig KUBECONFIG [CONTEXT]}: a kubeconfig file and optionally its context. Without
  *       either, the pod's service account is used when {@code KUBERNETES_SERVICE_HOST} is set.

@@ -10,8 +10,8 @@
  * "See RFC 8482"}, the name spelled as asked, no AA bit; other queries go to the next handler. On the
  * fast path ANY queries are sent to the decoded path and all others pass.
  *
- * <p>Chain position: after {@code loop}, before {@code chaos} and {@code loadbalance}; {@code errors},
- * {@code log} and {@code loop} see ANY queries first.
+ * <p>Chain position: after {@code dns64}, before {@code chaos}, {@code loadbalance} and {@code cache}
+ * (CoreDNS's order); {@code errors} and {@code log} see ANY queries first.
  *
  * <p>Without this plugin the listener answers every ANY query itself before the chain, with {@code
  * NAME 8482 IN HINFO "RFC8482" ""} (CoreDNS would pass it down the chain to {@code forward} or another

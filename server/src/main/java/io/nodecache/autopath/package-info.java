@@ -48,7 +48,7 @@
  * NXDOMAIN), and the client walks on by itself. A candidate that fails without an answer fails the
  * query. {@code coredns_autopath_success_count_total{server}} counts walks that found an answer.
  *
- * <p>Place in the chain: before {@code hosts}, {@code kubernetes}, {@code cache} and {@code forward}
+ * <p>Place in the chain: before {@code cache}, {@code hosts}, {@code kubernetes} and {@code forward}
  * ({@code plugin.cfg}), where CoreDNS runs it after {@code cache}. Here every candidate goes through the
  * hosts file, the cluster view and the cache, so a warm walk costs a few cache lookups and no upstream
  * query; and the cache never holds a reply that depends on who asked (the same name from a hostNetwork

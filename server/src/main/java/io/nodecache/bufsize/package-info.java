@@ -18,7 +18,7 @@
  * queries without EDNS (512), are untouched. On the fast path the query's answer limit is lowered and
  * the query passes on: no query goes to the decoded path because of {@code bufsize}.
  *
- * <p>Chain position: first, before {@code nsid}, as CoreDNS orders it before every plugin we have.
+ * <p>Chain position: second, after {@code nsid} and before every other plugin, as CoreDNS orders it.
  *
  * <p>Where this differs from CoreDNS: CoreDNS changes the request's OPT record in place; we give the
  * later handlers a copy carrying the lowered size (same effect). Our answers' OPT record advertises our

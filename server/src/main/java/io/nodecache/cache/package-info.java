@@ -64,17 +64,20 @@
  * mode other than {@code immediate} or {@code verify}; a policy other than {@code prefer_positive};
  * an option with a block of its own; a second {@code cache} in the block.
  *
- * <p>Chain position: after {@code hosts} and {@code kubernetes}, just before {@code forward}: only
- * what {@code forward} (or the chain's end) returns is cached, and names in the zones of a {@code
- * kubernetes} directive of the same block ({@link io.nodecache.chain.LocalZones}) are never cached.
+ * <p>Chain position: CoreDNS's, after {@code loadbalance} and before {@code rewrite}, {@code template},
+ * {@code hosts}, {@code kubernetes} and {@code forward}: what those answer is stored, keyed on the
+ * question the client asked. Two differences on purpose: names in the zones of a {@code kubernetes}
+ * directive of the same block ({@link io.nodecache.chain.LocalZones}) are never cached, since the live
+ * view answers them; and {@code autopath} runs in front of the cache, so the names it walks are looked
+ * up in the cache and the walked reply, which depends on which pod asked, is never stored.
  * On a restart with {@code -handoff} the entries move to the new process with the lifetime they
  * have left ({@code io.nodecache.handoff}).
  *
  * <p>Where this differs from CoreDNS's documentation:
  *
  * <ul>
- *   <li>CoreDNS runs {@code cache} in front of {@code hosts} and {@code kubernetes} and caches
- *       their answers; here neither is cached.
+ *   <li>CoreDNS caches the {@code kubernetes} plugin's answers; here the cluster zone's answers come
+ *       from the live view every time (see the chain position above).
  *   <li>Stale answers carry a TTL of 30 s (RFC 8767 section 4), not CoreDNS's 0, unless
  *       RESPONSE_TTL says otherwise.
  *   <li>CoreDNS's {@code serve_stale} takes at most DURATION and REFRESH_MODE; VERIFY_TIMEOUT,

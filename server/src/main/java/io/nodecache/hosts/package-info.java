@@ -41,8 +41,9 @@
  * reload, fallthrough, IP NAME...)}), {@code ttl} or {@code reload} without exactly one valid
  * value, a zone that is not a DNS name, and a second {@code hosts} in the block.
  *
- * <p>Chain position: after {@code loop}, before {@code kubernetes}, {@code cache} and {@code
- * forward}. Its answers are therefore never cached by the block's {@code cache}.
+ * <p>Chain position: after {@code cache} and {@code template}, before {@code kubernetes} and {@code
+ * forward} (CoreDNS's order): the block's {@code cache} stores its answers, so after a file reload a
+ * cached answer lives out its TTL, as in CoreDNS.
  *
  * <p>Where this differs from CoreDNS's documentation and code:
  *

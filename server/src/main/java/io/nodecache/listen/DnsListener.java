@@ -80,8 +80,29 @@ public final class DnsListener implements AutoCloseable {
     this.options = options;
   }
 
-  /** Binds TCP first (to learn the port when 0 was asked for), then the UDP sockets on that port. */
+  /**
+   * Binds TCP first (to learn the port when 0 was asked for), then the UDP sockets on that port. With
+   * port 0 the UDP port may be taken by another socket already; then everything is let go and a new
+   * port tried, a few times.
+   */
   public void bind() throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        bindOnce();
+        return;
+      } catch (Exception e) {
+        if (requested.getPort() != 0 || attempt >= 8 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+        for (Channel c : channels) {
+          c.close().sync();
+        }
+        channels.clear();
+      }
+    }
+  }
+
+  private void bindOnce() throws InterruptedException {
     ServerBootstrap tcp = tcpBootstrap();
     if (transport.isEpoll()) {
       SocketProtocolFamily family = family(requested);

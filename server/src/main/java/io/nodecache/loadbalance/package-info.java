@@ -27,8 +27,8 @@
  * unknown policy, an argument after {@code round_robin}, the {@code prefer} option and any other block
  * line, and a second {@code loadbalance} in the block.
  *
- * <p>Chain position: after {@code chaos}, before {@code autopath}, {@code minimal}, {@code hosts},
- * {@code kubernetes}, {@code cache} and {@code forward}.
+ * <p>Chain position: after {@code chaos}, before {@code autopath}, {@code cache}, {@code minimal},
+ * {@code hosts}, {@code kubernetes} and {@code forward} (CoreDNS's order).
  *
  * <p>Where this differs from CoreDNS: no {@code weighted} policy and no {@code prefer} (both refused);
  * on the fast path, the sections described above keep their order; CoreDNS moves the OPT record before

@@ -30,7 +30,7 @@
  * a limitation CoreDNS documents), goes to the next handler. On the fast path queries for the names
  * above go to the decoded path and all others pass, comparing the wire bytes of the query name.
  *
- * <p>Chain position: after {@code errors} and {@code log}, before {@code loop} and everything else.
+ * <p>Chain position: after {@code errors} and {@code log}, before {@code dns64} and everything else.
  * Same as CoreDNS, except that CoreDNS writes a debug log line for each {@code .localhost.} query,
  * which we do not (the {@code debug} plugin is not supported).
  */

@@ -29,10 +29,9 @@
  *       the second sighting of the same probe, because our {@code forward} coalesces identical
  *       queries in flight (the looping repeats collapse into one) and a slow upstream must not add
  *       up to a false loop.
- *   <li>Chain position: CoreDNS runs {@code loop} just before {@code forward}, behind {@code
- *       cache}, {@code hosts} and {@code kubernetes}; here it runs third, after {@code errors} and
- *       {@code log} ({@link io.nodecache.chain.PluginRegistry}). The probe name is random, so it is
- *       answered by neither cache nor hosts either way.
+ *   <li>Chain position: as CoreDNS, just before {@code forward}, behind {@code cache}, {@code
+ *       hosts} and {@code kubernetes} ({@link io.nodecache.chain.PluginRegistry}). The probe name is
+ *       random, so neither the cache nor hosts answers it.
  * </ul>
  */
 package io.nodecache.loop;

@@ -17,8 +17,9 @@
  * the wire by the same rules; a query with the DO bit goes to the decoded path, where signatures are
  * checked.
  *
- * <p>Chain position: after {@code autopath}, before {@code hosts}, {@code kubernetes}, {@code cache}
- * and {@code forward}: the cache keeps whole answers and {@code minimal} strips each one it serves.
+ * <p>Chain position: after {@code cache} and {@code rewrite}, before {@code template}, {@code hosts},
+ * {@code kubernetes} and {@code forward} (CoreDNS's order): the cache keeps whole answers and {@code
+ * minimal} strips each answer that passes it on the way back.
  *
  * <p>Where this differs from CoreDNS: CoreDNS logs an error for a response it leaves alone because it
  * is neither NoError nor a denial, delegation or error (an expired signature); we do not log it.

@@ -22,7 +22,8 @@
  * <p>Refused at start, naming {@code file:line}: a block, DATA longer than an option holds, and a
  * second {@code nsid} in the block (CoreDNS's "plugin can only be used once").
  *
- * <p>Chain position: first, before {@code errors}, so every answer of the block gets it.
+ * <p>Chain position: first, before {@code bufsize} and {@code errors} (CoreDNS's order), so every answer
+ * of the block gets it.
  *
  * <p>Same as CoreDNS. One consequence of the listener keeping an NSID option of the chain's answer:
  * without {@code nsid}, an NSID an upstream put in a forwarded answer reaches the client, as in

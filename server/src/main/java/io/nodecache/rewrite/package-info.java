@@ -58,9 +58,10 @@
  * an option code above 65535, bad hex data, bit masks above 32/128, a block after two or more
  * arguments, and everything below that nodecache does not do.
  *
- * <p>Chain position: after {@code loop}, before {@code autopath}, {@code hosts}, {@code kubernetes},
- * {@code cache} and {@code forward} (CoreDNS's order), so everything that answers sees the
- * rewritten query; the cache stores answers under the rewritten question.
+ * <p>Chain position: after {@code cache}, before {@code template}, {@code hosts}, {@code kubernetes}
+ * and {@code forward} (CoreDNS's order), so everything that answers sees the rewritten query; the
+ * cache in front stores the answer as the client gets it, under the question the client asked.
+ * {@code autopath} runs in front of both here (CoreDNS: between them), see its package-info.
  *
  * <p>Fast path: a query no rule applies to keeps the byte-level path (PASS, no allocation: exact,
  * prefix, suffix and substring compare bytes of the lower-cased name; type and class compare

@@ -74,9 +74,8 @@
  * answers on the byte-level path ({@code template IN AAAA . { rcode NXDOMAIN }} costs no decoding).
  * Queries outside every template's zones, class and type pass; the others take the decoded path.
  *
- * <p>Chain position: after {@code autopath}, before {@code hosts}, {@code kubernetes}, {@code cache}
- * and {@code forward}, as in CoreDNS; its answers are not cached here (CoreDNS caches them, its
- * {@code cache} runs first).
+ * <p>Chain position: after {@code cache}, {@code rewrite} and {@code minimal}, before {@code hosts},
+ * {@code kubernetes} and {@code forward}, as in CoreDNS; the cache in front stores its answers.
  *
  * <p>Where this differs from CoreDNS:
  *

@@ -57,6 +57,8 @@ final class FakeClusterPlugin implements Handler, ClientSearchPath {
 
       @Override
       public Handler create(Directive d, PluginContext ctx) {
+        // as the real kubernetes plugin: its zones are answered locally, never stored by the cache
+        d.args().forEach(ctx.localZones()::add);
         return plugin;
       }
     };

@@ -14,8 +14,8 @@ class PluginRegistryTest {
     PluginRegistry r = PluginRegistry.builtin();
     assertThat(r.chainOrder())
         .containsExactly(
-            "bufsize", "nsid", "errors", "log", "local", "dns64", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal",
-            "template", "hosts", "kubernetes", "cache", "forward", "whoami");
+            "nsid", "bufsize", "errors", "log", "local", "dns64", "any", "chaos", "loadbalance", "autopath", "cache", "rewrite",
+            "minimal", "template", "hosts", "kubernetes", "loop", "forward", "whoami");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();

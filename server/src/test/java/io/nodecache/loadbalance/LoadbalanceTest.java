@@ -140,7 +140,7 @@ class LoadbalanceTest {
         answer = answer.subList(1, answer.size());
       }
       assertThat(answer).hasSize(3);
-      seen.add(answer);
+      seen.add(answer.stream().map(r -> r.replaceFirst(" \\d+ IN ", " IN ")).toList()); // the order, not the TTL's tick
     }
     assertThat(seen).hasSize(6);
   }

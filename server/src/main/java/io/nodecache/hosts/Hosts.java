@@ -65,10 +65,12 @@ final class Hosts implements Handler, Lifecycle, FastPath {
   private final byte[][] fallthroughWires;
   private volatile FileTime seen;
   private ScheduledFuture<?> reloader;
+  private final HostsMetrics metrics;
 
-  Hosts(Settings settings, ScheduledExecutorService scheduler) {
+  Hosts(Settings settings, ScheduledExecutorService scheduler, HostsMetrics metrics) {
     this.settings = settings;
     this.scheduler = scheduler;
+    this.metrics = metrics;
     this.inline = HostsTable.parse(settings.inline(), settings.reverse());
     this.zoneWires = settings.zones().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
     this.fallthroughWires = settings.fallthrough().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
@@ -116,6 +118,9 @@ final class Hosts implements Handler, Lifecycle, FastPath {
   @Override
   public void start() {
     load();
+    if (seen == null) {
+      metrics.loaded(table, -1); // no file read: the inline entries alone
+    }
     if (settings.file() != null && !settings.reload().isZero()) {
       long ms = settings.reload().toMillis();
       reloader = scheduler.scheduleWithFixedDelay(this::load, ms, ms, TimeUnit.MILLISECONDS);
@@ -127,6 +132,7 @@ final class Hosts implements Handler, Lifecycle, FastPath {
     if (reloader != null) {
       reloader.cancel(false);
     }
+    metrics.close();
   }
 
   /** Re-reads the file when its modification time changed; a missing file leaves the inline entries. */
@@ -143,9 +149,13 @@ final class Hosts implements Handler, Lifecycle, FastPath {
       HostsTable fromFile = HostsTable.parse(Files.readAllLines(f), settings.reverse());
       use(HostsTable.merge(inline, fromFile));
       seen = t;
+      metrics.loaded(table, t.toMillis());
     } catch (IOException e) {
       if (seen != null || table != inline) {
         log.warn("hosts: cannot read {}: {}", f, e.toString());
+      }
+      if (seen != null) {
+        metrics.loaded(inline, -1);
       }
       use(inline);
       seen = null;

@@ -62,7 +62,8 @@ public final class HostsPluginFactory implements PluginFactory {
     }
     return new Hosts(
         new Hosts.Settings(file, zones, inline, ttl, reverse, reload, fallthrough, fallthroughAll),
-        ctx.scheduler());
+        ctx.scheduler(),
+        new HostsMetrics(ctx.meters()));
   }
 
   private static Name name(Directive d, String z) throws ConfigException {

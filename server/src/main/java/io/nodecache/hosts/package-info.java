@@ -41,6 +41,11 @@
  * reload, fallthrough, IP NAME...)}), {@code ttl} or {@code reload} without exactly one valid
  * value, a zone that is not a DNS name, and a second {@code hosts} in the block.
  *
+ * <p>Metrics, as CoreDNS names them, without labels: {@code coredns_hosts_entries} (every address of
+ * every name plus every name of every reverse entry, file and inline together) and {@code
+ * coredns_hosts_reload_timestamp_seconds} (the modification time of the file last read, 0 until one
+ * was read). With several hosts blocks, the table loaded last sets them, as in CoreDNS.
+ *
  * <p>Chain position: after {@code cache} and {@code template}, before {@code kubernetes} and {@code
  * forward} (CoreDNS's order): the block's {@code cache} stores its answers, so after a file reload a
  * cached answer lives out its TTL, as in CoreDNS.
@@ -64,6 +69,10 @@
  *       option is refused.
  *   <li>CoreDNS puts {@code cache} in front of {@code hosts} and caches its answers; here they are
  *       not cached.
+ *   <li>CoreDNS sets {@code coredns_hosts_entries} only when it reads the file (and exports {@code
+ *       coredns_hosts_reload_timestamp_seconds 0} even without a hosts block); we set the entries
+ *       whenever the served table changes (inline entries alone when the file cannot be read) and
+ *       export both only while a hosts block runs.
  * </ul>
  */
 package io.nodecache.hosts;

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
@@ -103,6 +104,7 @@ public final class QueryProcessor {
   private ByteBuf fast(ByteBuf packet, InetSocketAddress client, Protocol protocol, ByteBufAllocator alloc) {
     long start = System.nanoTime();
     boolean udp = protocol == Protocol.UDP;
+    int size = packet.readableBytes(); // before a plugin rewrites the query (bufsize)
     FastQuery q = FAST.get();
     q.client(client);
     if (!q.parse(packet, udp, alloc)) {
@@ -125,9 +127,10 @@ public final class QueryProcessor {
       answer.release(); // too big for this client: the slow path truncates it
       return null;
     }
-    route.metrics().request(!udp, client.getAddress() instanceof Inet6Address, q.qtype());
+    route.metrics().request(!udp, client.getAddress() instanceof Inet6Address, q.qtype(), size, q.dnssecOk());
     int rcode = answer.getByte(answer.readerIndex() + 3) & 0xF;
     route.metrics().response(rcode, route.metrics().pluginIndex(by), q.qtype(), System.nanoTime() - start);
+    route.metrics().responseSize(!udp, answer.readableBytes());
     route.clients().record(client.getAddress(), rcode);
     return answer;
   }
@@ -178,13 +181,15 @@ public final class QueryProcessor {
       send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder);
       return;
     }
-    route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype);
+    OPTRecord opt = query.getOPT();
+    boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
+    route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype, bytes.length, dnssecOk);
     if (qtype == Type.ANY && !route.chain().has("any")) {
       // Our own RFC 8482 answer; a block with the any plugin answers ANY through its chain instead.
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
       route.clients().record(client.getAddress(), Rcode.NOERROR);
-      send(query, any, client, protocol, responder);
+      route.metrics().responseSize(tcp, send(query, any, client, protocol, responder));
       return;
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
@@ -202,7 +207,7 @@ public final class QueryProcessor {
                 }
                 route.metrics().response(out.getRcode(), run.plugin(), qtype, System.nanoTime() - start);
                 route.clients().record(client.getAddress(), out.getRcode());
-                send(query, out, client, protocol, responder);
+                route.metrics().responseSize(tcp, send(query, out, client, protocol, responder));
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());
               } finally {
@@ -228,13 +233,16 @@ public final class QueryProcessor {
     return null;
   }
 
-  private static void send(
+  /** Finishes, encodes and sends {@code answer}; returns the length sent. */
+  private static int send(
       Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder) {
     Message out = answer;
     if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
       out = Responses.finish(query, answer);
     }
     int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
-    responder.send(Unpooled.wrappedBuffer(Responses.encode(out, limit)), client);
+    byte[] wire = Responses.encode(out, limit);
+    responder.send(Unpooled.wrappedBuffer(wire), client);
+    return wire.length;
   }
 }

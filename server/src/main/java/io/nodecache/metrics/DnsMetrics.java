@@ -1,21 +1,26 @@
 package io.nodecache.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.IntConsumer;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Type;
 
 /**
  * CoreDNS's per-query metrics for one server and zone ({@code coredns_dns_requests_total},
- * {@code coredns_dns_responses_total}, {@code coredns_dns_request_duration_seconds}), with meters
- * looked up by array index so that recording on the hot path does not allocate.
+ * {@code coredns_dns_responses_total}, {@code coredns_dns_request_duration_seconds}, {@code
+ * coredns_dns_request_size_bytes}, {@code coredns_dns_response_size_bytes}, {@code
+ * coredns_dns_do_requests_total}), with meters looked up by array index so that recording on the hot
+ * path does not allocate.
  */
 public final class DnsMetrics {
 
@@ -31,6 +36,10 @@ public final class DnsMetrics {
 
   private static final Duration[] BUCKETS = buckets();
 
+  /** CoreDNS's size buckets without 0 and +Inf (Micrometer takes neither), for other registries. */
+  private static final double[] SIZE_BOUNDS =
+      Arrays.copyOfRange(SizeHistograms.BOUNDS, 1, SizeHistograms.BOUNDS.length - 1);
+
   private final MeterRegistry registry;
   private final String server;
   private final String zone;
@@ -43,6 +52,11 @@ public final class DnsMetrics {
   private final AtomicReferenceArray<Counter> responses;
   private final ConcurrentHashMap<Integer, Counter> rareResponses = new ConcurrentHashMap<>();
   private final List<String> plugins;
+  /** Set when the registry is Prometheus's: the cheap size histograms; else Micrometer summaries. */
+  private final SizeHistograms sizes;
+  /** Request then response size, by proto (udp 0, tcp 1): [0] [1] requests, [2] [3] responses. */
+  private final AtomicReferenceArray<IntConsumer> sizeRecorders = new AtomicReferenceArray<>(4);
+  private volatile Counter doRequests;
 
   /**
    * @param plugins names usable as the {@code plugin} label, indexed by the caller
@@ -57,6 +71,8 @@ public final class DnsMetrics {
         registry instanceof PrometheusMeterRegistry p
             ? DurationHistograms.of(p.getPrometheusRegistry())
             : null;
+    this.sizes =
+        registry instanceof PrometheusMeterRegistry p ? SizeHistograms.of(p.getPrometheusRegistry()) : null;
   }
 
   public static int typeIndex(int qtype) {
@@ -87,6 +103,60 @@ public final class DnsMetrics {
       requests.set(i, c);
     }
     c.increment();
+  }
+
+  /**
+   * A query that entered this block: {@link #request(boolean, boolean, int)} plus its size in
+   * {@code coredns_dns_request_size_bytes} and, when it has the DO bit, {@code
+   * coredns_dns_do_requests_total}.
+   *
+   * @param bytes the query's length as received (before any plugin rewrites it), without TCP's
+   *     length prefix
+   */
+  public void request(boolean tcp, boolean ipv6, int qtype, int bytes, boolean dnssecOk) {
+    request(tcp, ipv6, qtype);
+    size(tcp ? 1 : 0).accept(bytes);
+    if (dnssecOk) {
+      Counter c = doRequests;
+      if (c == null) {
+        c =
+            Counter.builder("coredns.dns.do.requests")
+                .description("Counter of DNS requests with DO bit set per zone.")
+                .tags("server", server, "zone", zone, "view", "")
+                .register(registry);
+        doRequests = c;
+      }
+      c.increment();
+    }
+  }
+
+  /**
+   * The answer's length as sent, without TCP's length prefix, in {@code
+   * coredns_dns_response_size_bytes}.
+   */
+  public void responseSize(boolean tcp, int bytes) {
+    size(tcp ? 3 : 2).accept(bytes);
+  }
+
+  private IntConsumer size(int slot) {
+    IntConsumer r = sizeRecorders.get(slot);
+    if (r == null) {
+      boolean tcp = (slot & 1) == 1;
+      boolean request = slot < 2;
+      if (sizes != null) {
+        r = request ? sizes.request(server, zone, tcp) : sizes.response(server, zone, tcp);
+      } else {
+        DistributionSummary s =
+            DistributionSummary.builder(request ? "coredns.dns.request.size.bytes" : "coredns.dns.response.size.bytes")
+                .description(request ? "Size of the EDNS0 UDP buffer in bytes (64K for TCP)." : "Size of the returned response in bytes.")
+                .tags("server", server, "zone", zone, "view", "", "proto", SizeHistograms.proto(tcp))
+                .serviceLevelObjectives(SIZE_BOUNDS)
+                .register(registry);
+        r = s::record;
+      }
+      sizeRecorders.set(slot, r);
+    }
+    return r;
   }
 
   /**

@@ -8,12 +8,21 @@ import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.instrumentation.jvm.ProcessMetrics;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * Process-wide meters: {@code coredns_build_info}, {@code coredns_panics_total},
  * {@code coredns_plugin_enabled}, node-cache's pre-zeroed {@code coredns_nodecache_setup_errors_total},
- * and the JVM's own (memory, GC, threads, CPU, uptime).
+ * the standard {@code process_*} family that CoreDNS's Go client exports and dashboards plot ({@code
+ * process_resident_memory_bytes}, {@code process_cpu_seconds_total}, {@code process_open_fds},
+ * {@code process_max_fds}, {@code process_virtual_memory_bytes}, {@code process_start_time_seconds}),
+ * taken from the Prometheus Java client's {@link ProcessMetrics} (read at scrape time, nothing on the
+ * request path), and the JVM's own through Micrometer (memory, GC, threads, classes, CPU usage).
  */
 public final class ServerMetrics implements AutoCloseable {
 
@@ -21,6 +30,9 @@ public final class ServerMetrics implements AutoCloseable {
   public static final String[] SETUP_ERRORS = {
     "iptables", "iptables_lock", "interface_add", "interface_check", "configmap", "nftables"
   };
+
+  /** Registries that already have the process collector (it may be registered once per registry). */
+  private static final Set<PrometheusRegistry> WITH_PROCESS = Collections.newSetFromMap(new WeakHashMap<>());
 
   private final JvmGcMetrics gc = new JvmGcMetrics();
 
@@ -38,7 +50,18 @@ public final class ServerMetrics implements AutoCloseable {
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
+    // Not Micrometer's UptimeMetrics: its process_start_time_seconds would clash with the collector's.
+    if (registry instanceof PrometheusMeterRegistry p) {
+      processMetrics(p.getPrometheusRegistry());
+    }
+  }
+
+  private static void processMetrics(PrometheusRegistry registry) {
+    synchronized (WITH_PROCESS) {
+      if (WITH_PROCESS.add(registry)) {
+        ProcessMetrics.builder().register(registry);
+      }
+    }
   }
 
   /** The counter of one node-cache setup error type. */

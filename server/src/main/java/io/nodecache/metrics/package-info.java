@@ -1,9 +1,12 @@
 /**
  * CoreDNS's Prometheus metrics that belong to no single plugin: the per-query {@code
- * coredns_dns_requests_total}, {@code coredns_dns_responses_total} and request-duration histogram
- * ({@link io.nodecache.metrics.DnsMetrics}, {@link io.nodecache.metrics.DurationHistograms},
- * recorded without allocation on the hot path), and the process-wide ones (build info, panics,
- * enabled plugins, node-cache's setup errors, JVM meters) in {@link
+ * coredns_dns_requests_total}, {@code coredns_dns_responses_total}, {@code
+ * coredns_dns_do_requests_total}, the request-duration histogram and the request- and response-size
+ * histograms (CoreDNS's buckets; sizes as received and as sent, without TCP's length prefix) ({@link
+ * io.nodecache.metrics.DnsMetrics}, {@link io.nodecache.metrics.DurationHistograms}, {@link
+ * io.nodecache.metrics.SizeHistograms}, recorded without allocation on the hot path, fast and decoded
+ * path alike), and the process-wide ones (build info, panics, enabled plugins, node-cache's setup
+ * errors, the Prometheus client's {@code process_*} collector, JVM meters) in {@link
  * io.nodecache.metrics.ServerMetrics}. Used by {@code listen}, {@code node} and {@code server}; the
  * plugins register their own meters on the registry {@link io.nodecache.chain.PluginContext} gives
  * them. Depends on no other package of ours.

@@ -15,8 +15,8 @@ class PluginRegistryTest {
     assertThat(r.chainOrder())
         .containsExactly(
             "bufsize", "nsid", "errors", "log", "local", "dns64", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal",
-            "template", "hosts", "kubernetes", "file", "cache", "forward", "whoami");
-    for (String server : List.of("bind", "health", "ready", "prometheus", "reload")) {
+            "template", "hosts", "k8s_external", "kubernetes", "file", "cache", "forward", "whoami");
+    for (String server : List.of("bind", "health", "ready", "prometheus", "reload", "timeouts", "debug", "pprof", "trace")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();
     }

@@ -3,7 +3,13 @@ package io.nodecache.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Handler;
+import io.nodecache.chain.Next;
+import io.nodecache.chain.PluginContext;
+import io.nodecache.chain.PluginFactory;
 import io.nodecache.config.ConfigException;
+import io.nodecache.config.Directive;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
 import java.io.ByteArrayOutputStream;
@@ -16,6 +22,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Message;
@@ -71,6 +79,48 @@ class DebugPprofTraceTest {
         assertThat(err).contains(dump);
       } else {
         assertThat(err).doesNotContain("debug: 000000");
+      }
+    }
+  }
+
+  /** A last handler that fails every query, to see what {@code debug} logs of a failure. */
+  static final class Failing implements PluginFactory {
+    @Override
+    public String name() {
+      return "forward";
+    }
+
+    @Override
+    public Handler create(Directive directive, PluginContext context) {
+      return new Handler() {
+        @Override
+        public String name() {
+          return "forward";
+        }
+
+        @Override
+        public CompletionStage<Message> handle(DnsRequest request, Next next) {
+          return CompletableFuture.failedFuture(new IllegalStateException("boom in forward"));
+        }
+      };
+    }
+  }
+
+  @ParameterizedTest(name = "[{0}]")
+  @CsvSource(delimiter = '|', value = {"debug|true", "|false"})
+  void debugLogsAHandlerFailureWithItsStackTrace(String directive, boolean logged) throws Exception {
+    String corefile = ".:0 {\n    bind 127.0.0.1\n    " + (directive == null ? "" : directive) + "\n    forward . 127.0.0.1\n}\n";
+    try (NodeCache server = TestServers.start(corefile, new Failing())) {
+      InetSocketAddress dns = TestServers.dns(server);
+      String err = stderrOf(() -> {
+        Message m = DnsClient.udp(dns, DnsClient.query("x.example.", Type.TXT));
+        assertThat(m.getRcode()).isEqualTo(Rcode.SERVFAIL);
+        return m;
+      });
+      if (logged) {
+        assertThat(err).contains("debug: x.example. TXT failed, SERVFAIL", "java.lang.IllegalStateException: boom in forward", "\tat ");
+      } else {
+        assertThat(err).doesNotContain("boom in forward");
       }
     }
   }

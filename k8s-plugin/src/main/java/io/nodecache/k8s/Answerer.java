@@ -45,6 +45,14 @@ final class Answerer {
     this.nameServers = new NameServers(records);
   }
 
+  ServiceRecords records() {
+    return records;
+  }
+
+  NameServers nameServers() {
+    return nameServers;
+  }
+
   /** The plugin zone that holds {@code name} (the longest), or null. */
   Name zoneOf(Name name) {
     Name best = null;

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * An immutable picture of the cluster as DNS sees it: exposed namespaces, services with their ready
@@ -254,6 +255,11 @@ final class ClusterView {
 
   boolean hasPod(String namespace, Ip ip) {
     return podAddresses.contains(namespace + "/" + ip);
+  }
+
+  /** Every exposed service: a full pass, for the rare query no index serves (k8s_external PTR). */
+  void forEachService(Consumer<ServiceEntry> action) {
+    services.forEachValue(action);
   }
 
   int serviceCount() {

@@ -289,6 +289,15 @@ public final class KubernetesPlugin
     return config.zones();
   }
 
+  /** The view answers come from, null before the first or while {@code stale_after} holds it back. */
+  ClusterView currentView() {
+    return stale() ? null : view.get();
+  }
+
+  Answerer answerer() {
+    return answerer;
+  }
+
   /** Watches the pods of this node (NODE_NAME) once started, for {@link ClientDirectory}. */
   KubernetesPlugin watchNode(String node) {
     this.nodeName = node;

@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * An immutable map split into hash shards, changed by copy-on-write of the touched shards only: a view
@@ -29,6 +30,13 @@ final class Shards<K, V> {
 
   V get(K key) {
     return shards[index(key)].get(key);
+  }
+
+  /** Every value, shard by shard (no order). */
+  void forEachValue(Consumer<V> action) {
+    for (Map<K, V> m : shards) {
+      m.values().forEach(action);
+    }
   }
 
   int size() {

@@ -28,6 +28,8 @@ public final class Slim {
    *
    * @param externalName the CNAME target of an ExternalName service, absolute, lower case; else null
    * @param publishNotReady {@code spec.publishNotReadyAddresses}: every endpoint counts as ready
+   * @param externalIps {@code spec.externalIPs} then the IPs of {@code status.loadBalancer.ingress},
+   *     for {@code k8s_external}
    */
   public record Service(
       String namespace,
@@ -36,7 +38,8 @@ public final class Slim {
       List<Ip> clusterIps,
       List<Port> ports,
       String externalName,
-      boolean publishNotReady) {
+      boolean publishNotReady,
+      List<Ip> externalIps) {
 
     public String key() {
       return namespace + "/" + name;

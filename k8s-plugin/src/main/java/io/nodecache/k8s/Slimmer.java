@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -58,7 +59,7 @@ final class Slimmer {
       String target = spec.getExternalName();
       // CoreDNS answers a CNAME only when externalName is a name, not an address.
       String cname = target == null || target.isBlank() || Ip.parse(target) != null ? null : absolute(lower(target));
-      return new Slim.Service(ns, name, Slim.Kind.EXTERNAL_NAME, List.of(), List.copyOf(ps), cname, notReady);
+      return new Slim.Service(ns, name, Slim.Kind.EXTERNAL_NAME, List.of(), List.copyOf(ps), cname, notReady, externalIps(s));
     }
     List<String> texts = spec.getClusterIPs();
     if (texts == null || texts.isEmpty()) {
@@ -72,7 +73,32 @@ final class Slimmer {
       }
     }
     Slim.Kind kind = ips.isEmpty() ? Slim.Kind.HEADLESS : Slim.Kind.CLUSTER_IP;
-    return new Slim.Service(ns, name, kind, List.copyOf(ips), List.copyOf(ps), null, notReady);
+    return new Slim.Service(ns, name, kind, List.copyOf(ips), List.copyOf(ps), null, notReady, externalIps(s));
+  }
+
+  /** {@code spec.externalIPs} and the load balancer's ingress IPs, in that order, each once. */
+  private static List<Ip> externalIps(Service s) {
+    List<String> texts = new ArrayList<>();
+    if (s.getSpec().getExternalIPs() != null) {
+      texts.addAll(s.getSpec().getExternalIPs());
+    }
+    if (s.getStatus() != null && s.getStatus().getLoadBalancer() != null
+        && s.getStatus().getLoadBalancer().getIngress() != null) {
+      for (LoadBalancerIngress i : s.getStatus().getLoadBalancer().getIngress()) {
+        texts.add(i.getIp());
+      }
+    }
+    if (texts.isEmpty()) {
+      return List.of();
+    }
+    List<Ip> out = new ArrayList<>();
+    for (String t : texts) {
+      Ip ip = t == null ? null : Ip.parse(t);
+      if (ip != null && !out.contains(ip)) {
+        out.add(ip);
+      }
+    }
+    return List.copyOf(out);
   }
 
   Slim.Slice slice(EndpointSlice s) {

@@ -129,6 +129,9 @@ final class SnapshotFile {
     if (s.publishNotReady()) {
       spec.withPublishNotReadyAddresses(true);
     }
+    if (!s.externalIps().isEmpty()) {
+      spec.withExternalIPs(s.externalIps().stream().map(Ip::toString).toList());
+    }
     switch (s.kind()) {
       case EXTERNAL_NAME -> spec.withType("ExternalName")
           .withExternalName(s.externalName() == null ? null : stripDot(s.externalName()));

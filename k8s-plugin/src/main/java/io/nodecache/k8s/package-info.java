@@ -126,5 +126,52 @@
  *       labels ({@code *}, {@code any}) that older CoreDNS releases documented: {@code *} is an
  *       ordinary label here.
  * </ul>
+ *
+ * <p><b>{@code k8s_external}</b> ({@link io.nodecache.k8s.K8sExternalPluginFactory}, chain position
+ * between {@code hosts} and {@code kubernetes}, as in CoreDNS), answering names under other zones from
+ * the same cluster view as the block's {@code kubernetes} handler (no second set of watches):
+ *
+ * <pre>
+ * k8s_external [ZONES...] {
+ *     apex APEX
+ *     ttl TTL
+ *     headless
+ *     fallthrough [ZONES...]
+ * }
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code ZONES}: default the server block's zones; the longest matching zone answers.
+ *   <li>{@code SERVICE.NAMESPACE.ZONE} A/AAAA: the Service's external addresses, {@code
+ *       spec.externalIPs} then the IPs of {@code status.loadBalancer.ingress}, each once, TTL {@code
+ *       ttl} (0..3600, default 5). {@code [_PORT._PROTO.]SERVICE.NAMESPACE.ZONE} SRV: priority 0,
+ *       weight floor(100/N) over every address and port before duplicates are dropped (CoreDNS's
+ *       rule), one record per port, target {@code SERVICE.NAMESPACE.ZONE}, TTL the {@code kubernetes}
+ *       plugin's; the addresses as additional records. A Service with no external address, or with
+ *       no port matching the asked one, is NXDOMAIN, as an unknown service, an unknown or unexposed
+ *       namespace, or a name of more than four labels below the zone; a bare namespace and other
+ *       types are NOERROR without records; every empty answer has the zone's SOA.
+ *   <li>{@code headless}: a headless Service without external addresses (or any such Service asked
+ *       as {@code ENDPOINT.SERVICE.NAMESPACE.ZONE}) answers with its ready endpoints (their hostname,
+ *       else the dashed address or, with {@code endpoint_pod_names}, the pod name), SRV targets
+ *       {@code ENDPOINT.SERVICE.NAMESPACE.ZONE}.
+ *   <li>PTR, when a reverse zone is one of ZONES: the Services holding that external address, as
+ *       {@code SERVICE.NAMESPACE.<first zone>} (found by a pass over the view's services).
+ *   <li>Apex: {@code ZONE SOA ns1.APEX.ZONE. hostmaster.APEX.ZONE. <view serial> 7200 1800 86400
+ *       TTL}, {@code ZONE NS ns1.APEX.ZONE.} with its addresses as additional records; {@code
+ *       ns1.APEX.ZONE} A/AAAA, {@code APEX.ZONE} NODATA, other names under it NXDOMAIN. {@code apex}
+ *       (default {@code dns}) must be one DNS label.
+ *   <li>{@code fallthrough [ZONES...]}: an NXDOMAIN for a name in ZONES (all when none) goes to the
+ *       next plugin instead.
+ * </ul>
+ *
+ * <p>Refused at start with {@code Corefile:LINE}: a block without {@code kubernetes} (CoreDNS starts
+ * and passes every query on), a {@code ttl} outside 0..3600, an {@code apex} that is not one label,
+ * arguments to {@code headless}, an unknown option, a zone that is not a DNS name. Differences from
+ * CoreDNS: the name server addresses are those of {@code kubernetes}' own NS answer (the address the
+ * query came in on, or the interface addresses for a wildcard listener), not the external IPs of the
+ * CoreDNS service; a load balancer ingress given by hostname only is not answered (CoreDNS answers a
+ * CNAME); while the {@code kubernetes} view is not built yet (or held back by {@code stale_after})
+ * queries go to the next plugin; no {@code transfer}; answers are not cached.
  */
 package io.nodecache.k8s;

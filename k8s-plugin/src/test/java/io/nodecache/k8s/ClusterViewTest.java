@@ -36,7 +36,7 @@ class ClusterViewTest {
       switch (random.nextInt(5)) {
         case 0 -> state.putService(new Slim.Service("ns", "s" + s,
             random.nextBoolean() ? Slim.Kind.HEADLESS : Slim.Kind.CLUSTER_IP,
-            List.of(Ip.parse("10.96.0." + s)), List.of(new Slim.Port("http", "tcp", 80)), null, false));
+            List.of(Ip.parse("10.96.0." + s)), List.of(new Slim.Port("http", "tcp", 80)), null, false, List.of()));
         case 1 -> state.removeService("ns", "s" + s);
         case 2 -> state.putSlice(new Slim.Slice("ns", "slice" + random.nextInt(60), "s" + s,
             List.of(new Slim.Endpoint(Ip.parse("10.244.0." + ip), null, null, random.nextBoolean())),
@@ -61,7 +61,7 @@ class ClusterViewTest {
     state.putNamespace("ns");
     for (String s : List.of("a", "b")) {
       state.putService(new Slim.Service("ns", s, Slim.Kind.CLUSTER_IP, List.of(Ip.parse("10.96.0.1")),
-          List.of(), null, false));
+          List.of(), null, false, List.of()));
     }
     ClusterView v1 = ClusterView.build(state, config, 1);
     state.drainDirty();
@@ -76,7 +76,7 @@ class ClusterViewTest {
     assertThat(v1.memo().size()).isEqualTo(4);
 
     state.putService(new Slim.Service("ns", "b", Slim.Kind.CLUSTER_IP, List.of(Ip.parse("10.96.0.2")),
-        List.of(), null, false));
+        List.of(), null, false, List.of()));
     ClusterView v2 = ClusterView.update(v1, state, config, 2, state.drainDirty(), false);
     assertThat(v2.memo().size()).as("a's two names kept; b's and the apex dropped").isEqualTo(2);
 

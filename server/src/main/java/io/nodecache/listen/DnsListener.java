@@ -51,6 +51,8 @@ public final class DnsListener implements AutoCloseable {
   private final AtomicInteger openTcp = new AtomicInteger();
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private InetSocketAddress bound;
+  /** The Corefile's {@code timeouts} for this address; a reload changes them for new connections. */
+  private volatile TcpTimeouts tcpTimeouts = TcpTimeouts.NONE;
 
   /** The sockets of one listener as file descriptors: the TCP listener and the UDP sockets. */
   public record Sockets(InetSocketAddress bound, int tcp, List<Integer> udp) {
@@ -78,6 +80,10 @@ public final class DnsListener implements AutoCloseable {
     this.requested = address;
     this.processor = processor;
     this.options = options;
+  }
+
+  public void tcpTimeouts(TcpTimeouts t) {
+    tcpTimeouts = t;
   }
 
   /**
@@ -197,7 +203,7 @@ public final class DnsListener implements AutoCloseable {
               @Override
               protected void initChannel(Channel ch) {
                 connections.add(ch); // leaves the group when it closes
-                ch.pipeline().addLast(PipelineConfigurator.tcp(processor, options, openTcp));
+                ch.pipeline().addLast(PipelineConfigurator.tcp(processor, options, openTcp, () -> tcpTimeouts));
               }
             });
   }

@@ -12,6 +12,7 @@ import io.nodecache.chain.Protocol;
 import io.nodecache.listen.Router.Route;
 import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
+import io.nodecache.wire.Hexdump;
 import io.nodecache.wire.Responses;
 import java.io.IOException;
 import java.net.Inet6Address;
@@ -34,6 +35,8 @@ import org.xbill.DNS.Type;
 public final class QueryProcessor {
 
   private static final Logger log = LoggerFactory.getLogger(QueryProcessor.class);
+  /** CoreDNS's {@code debug} output: printed whatever the log level, only while {@link #debug} is on. */
+  private static final Logger debugLog = LoggerFactory.getLogger("io.nodecache.debug");
   private static final FastThreadLocal<FastQuery> FAST =
       new FastThreadLocal<>() {
         @Override
@@ -43,6 +46,7 @@ public final class QueryProcessor {
       };
 
   private volatile Router router;
+  private volatile boolean debug;
   private final String server;
   private final AtomicInteger inFlight = new AtomicInteger();
   private final Counter droppedShort;
@@ -62,6 +66,11 @@ public final class QueryProcessor {
         .description("Queries the listener could not pass to the chain, by reason.")
         .tags("server", server, "reason", reason)
         .register(meters);
+  }
+
+  /** The Corefile's {@code debug}: undecodable queries dumped in hex, handler failures with their trace. */
+  public void debug(boolean on) {
+    debug = on;
   }
 
   public void router(Router r) {
@@ -165,6 +174,9 @@ public final class QueryProcessor {
     try {
       query = new Message(bytes);
     } catch (IOException | RuntimeException e) {
+      if (debug) {
+        debugLog.warn("debug: query from {} does not decode ({}), FORMERR:\n{}", client, e.getMessage(), Hexdump.of(bytes));
+      }
       formerr.increment();
       responder.send(Unpooled.wrappedBuffer(Responses.headerOnly(bytes, Rcode.FORMERR)), client);
       return;
@@ -200,7 +212,9 @@ public final class QueryProcessor {
               try {
                 Message out = answer;
                 if (error != null || out == null) {
-                  if (error != null) {
+                  if (error != null && debug) {
+                    debugLog.warn("debug: {} {} failed, SERVFAIL", query.getQuestion().getName(), Type.string(qtype), error);
+                  } else if (error != null) {
                     log.debug("{} {}: {}", query.getQuestion().getName(), Type.string(qtype), error.toString());
                   }
                   out = Responses.error(query, Rcode.SERVFAIL);

@@ -5,6 +5,7 @@ import io.nodecache.http.HttpEndpoints;
 import io.nodecache.metrics.ClientStats;
 import io.nodecache.transport.Transport;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -50,6 +51,8 @@ final class Endpoints {
     sc.ready().ifPresent(a -> h.route(a, "/ready", () -> ready(notReady.get())));
     sc.prometheus().ifPresent(a -> h.route(a, "/metrics", () -> metrics(meters)));
     sc.prometheus().ifPresent(a -> h.route(a, "/debug/clients", () -> clients(meters)));
+    sc.pprof().ifPresent(a -> h.route(a, "/debug/pprof/", Endpoints::pprofIndex));
+    sc.pprof().ifPresent(a -> h.route(a, "/debug/pprof/goroutine", Endpoints::threads));
     return h;
   }
 
@@ -60,14 +63,37 @@ final class Endpoints {
     return h;
   }
 
-  /** The configured address of an endpoint kind: "health", "ready" or "prometheus"; null if none. */
+  /** The configured address of an endpoint kind: "health", "ready", "prometheus" or "pprof"; null if none. */
   static String configured(ServerConfig sc, String kind) {
     return switch (kind) {
       case "health" -> sc.health().map(ServerConfig.Health::address).orElse(null);
       case "ready" -> sc.ready().orElse(null);
       case "prometheus" -> sc.prometheus().orElse(null);
+      case "pprof" -> sc.pprof().orElse(null);
       default -> null;
     };
+  }
+
+  /** {@code pprof}'s index: what this JVM serves in place of Go's profiles. */
+  static HttpEndpoints.Reply pprofIndex() {
+    return HttpEndpoints.Reply.text(200,
+        "nodecache runs on the JVM: /debug/pprof/goroutine is a thread dump of every thread;\n"
+            + "CPU and heap profiles: jcmd PID JFR.start / GC.heap_dump\n");
+  }
+
+  /** {@code /debug/pprof/goroutine}: every live thread with its whole stack, as Go's {@code debug=2}. */
+  static HttpEndpoints.Reply threads() {
+    StringBuilder b = new StringBuilder();
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      Thread t = e.getKey();
+      b.append('"').append(t.getName()).append("\" #").append(t.getId())
+          .append(t.isDaemon() ? " daemon" : "").append(' ').append(t.getState()).append('\n');
+      for (StackTraceElement f : e.getValue()) {
+        b.append("\tat ").append(f).append('\n');
+      }
+      b.append('\n');
+    }
+    return HttpEndpoints.Reply.text(200, b.toString());
   }
 
   private static HttpEndpoints.Reply ready(List<String> waiting) {

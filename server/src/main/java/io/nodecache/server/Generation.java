@@ -16,6 +16,7 @@ import io.nodecache.config.ServerBlock;
 import io.nodecache.config.ZoneKey;
 import io.nodecache.listen.ClientAttribution;
 import io.nodecache.listen.Router;
+import io.nodecache.listen.TcpTimeouts;
 import io.nodecache.metrics.ClientStats;
 import io.nodecache.metrics.DnsMetrics;
 import io.nodecache.metrics.ServerMetrics;
@@ -37,7 +38,8 @@ record Generation(
     Corefile corefile,
     ServerConfig server,
     List<Chain> chains,
-    Map<InetSocketAddress, List<Router.Route>> routes) {
+    Map<InetSocketAddress, List<Router.Route>> routes,
+    Map<InetSocketAddress, TcpTimeouts> timeouts) {
 
   /** Validates every directive and builds every handler; binds nothing, starts nothing. */
   static Generation build(
@@ -47,6 +49,7 @@ record Generation(
     ServerConfig server = ServerConfig.of(corefile);
     List<Chain> chains = new ArrayList<>();
     Map<InetSocketAddress, List<Router.Route>> routes = new LinkedHashMap<>();
+    Map<InetSocketAddress, TcpTimeouts> timeouts = new HashMap<>();
     List<BlockPlugins> blocks = new ArrayList<>();
     ServedZones served = new ServedZones();
     for (ServerBlock block : corefile.blocks()) {
@@ -67,6 +70,7 @@ record Generation(
         }
       }
       List<InetSocketAddress> binds = ServerConfig.binds(block);
+      TcpTimeouts blockTimeouts = TimeoutsConfig.of(block);
       boolean bound = !block.all("bind").isEmpty();
       String label = serverLabel(bound ? binds.get(0) : null, block.port());
       PluginContext ctx =
@@ -100,6 +104,7 @@ record Generation(
             chains.forEach(Chain::stop);
             throw e;
           }
+          timeouts.merge(addr, blockTimeouts, TcpTimeouts::then);
           routes.computeIfAbsent(addr, a -> new ArrayList<>())
               .add(Router.route(zone, chain, new DnsMetrics(setup.meters(), serverName, zone, names)));
           for (String n : names) {
@@ -110,7 +115,7 @@ record Generation(
     }
     ClientAttribution clients = attribution(setup, blocks, scheduler);
     routes.replaceAll((addr, list) -> list.stream().map(r -> r.withClients(clients)).toList());
-    return new Generation(corefile, server, List.copyOf(chains), routes);
+    return new Generation(corefile, server, List.copyOf(chains), routes, Map.copyOf(timeouts));
   }
 
   /**

@@ -5,6 +5,7 @@ import io.nodecache.listen.DnsListener;
 import io.nodecache.listen.ListenerOptions;
 import io.nodecache.listen.QueryProcessor;
 import io.nodecache.listen.Router;
+import io.nodecache.listen.TcpTimeouts;
 import io.nodecache.transport.Transport;
 import io.nodecache.util.Pause;
 import java.net.InetSocketAddress;
@@ -47,13 +48,18 @@ final class Listeners {
         existing = rekeyBoundAt(e.getKey());
       }
       Router router = new Router(e.getValue());
+      TcpTimeouts timeouts = g.timeouts().getOrDefault(e.getKey(), TcpTimeouts.NONE);
       if (existing != null) {
+        existing.tcpTimeouts(timeouts);
+        existing.processor().debug(g.server().debug());
         existing.processor().router(router);
         continue;
       }
       String label = Generation.serverLabel(e.getKey(), e.getKey().getPort());
       QueryProcessor p = new QueryProcessor(router, label, meters);
+      p.debug(g.server().debug());
       DnsListener l = new DnsListener(transport, e.getKey(), p, options);
+      l.tcpTimeouts(timeouts);
       DnsListener.Sockets handed = adopted.remove(e.getKey());
       if (handed != null) {
         l.adopt(handed);
@@ -92,6 +98,8 @@ final class Listeners {
     for (var e : g.routes().entrySet()) {
       DnsListener l = byAddress.get(e.getKey());
       if (l != null) {
+        l.tcpTimeouts(g.timeouts().getOrDefault(e.getKey(), TcpTimeouts.NONE));
+        l.processor().debug(g.server().debug());
         l.processor().router(new Router(e.getValue()));
       }
     }

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The server-level directives of a Corefile ({@code bind}, {@code health}, {@code ready},
@@ -21,9 +23,16 @@ import java.util.Optional;
  * @param ready {@code ready} address, if any
  * @param prometheus {@code prometheus} address, if any
  * @param reload {@code reload} interval and jitter, if any
+ * @param debug {@code debug} in any block: process-wide, as CoreDNS
+ * @param pprof the {@code pprof} address serving the JVM's thread dump, if any
  */
 record ServerConfig(
-    Optional<Health> health, Optional<String> ready, Optional<String> prometheus, Optional<Reload> reload) {
+    Optional<Health> health,
+    Optional<String> ready,
+    Optional<String> prometheus,
+    Optional<Reload> reload,
+    boolean debug,
+    Optional<String> pprof) {
 
   /**
    * Every {@code health} of the Corefile: each distinct address serves {@code /health} (blocks naming
@@ -54,11 +63,15 @@ record ServerConfig(
 
   record Reload(Duration interval, Duration jitter) {}
 
+  private static final Logger log = LoggerFactory.getLogger(ServerConfig.class);
+
   static ServerConfig of(Corefile corefile) throws ConfigException {
     Health health = null;
     String ready = null;
     String prometheus = null;
     Reload reload = null;
+    boolean debug = false;
+    String pprof = null;
     for (ServerBlock b : corefile.blocks()) {
       for (Directive d : b.directives()) {
         switch (d.name()) {
@@ -92,12 +105,39 @@ record ServerConfig(
             }
             reload = new Reload(interval, jitter);
           }
+          case "pprof" -> pprof = pprof(d);
+          case "trace" -> log.warn("{}: trace: tracing is not implemented in nodecache; the directive has no effect", d.where());
+          case "debug" -> {
+            d.expectArgs(0, 0).expectNoBlock();
+            debug = true;
+          }
           default -> {}
         }
       }
     }
     return new ServerConfig(
-        Optional.ofNullable(health), Optional.ofNullable(ready), Optional.ofNullable(prometheus), Optional.ofNullable(reload));
+        Optional.ofNullable(health), Optional.ofNullable(ready), Optional.ofNullable(prometheus), Optional.ofNullable(reload), debug, Optional.ofNullable(pprof));
+  }
+
+  /**
+   * CoreDNS's {@code pprof [ADDRESS] { block [RATE] }}, default {@code localhost:6053}. The JVM has
+   * no Go profiles: the address serves a thread dump ({@code /debug/pprof/goroutine}); {@code block}
+   * is checked and answered with a one-line warning (no blocking profile exists here).
+   */
+  private static String pprof(Directive d) throws ConfigException {
+    d.expectArgs(0, 1);
+    for (Directive o : d.block()) {
+      if (!o.name().equals("block")) {
+        throw d.unknownOption(o, "block");
+      }
+      o.expectArgs(0, 1).expectNoBlock();
+      if (!o.args().isEmpty()) {
+        Values.integer(o, "block", o.arg(0), 1, Integer.MAX_VALUE);
+      }
+      log.warn("{}: pprof: block: the JVM has no blocking profile; only /debug/pprof/goroutine (a thread dump) is served",
+          o.where());
+    }
+    return address(d, "localhost:6053");
   }
 
   private static String address(Directive d, String dflt) throws ConfigException {

@@ -18,9 +18,17 @@ public final class Chain {
   private final List<Handler> handlers;
   private final FastPath[] fast;
   private final String[] fastNames;
+  private final int payloadLimit;
 
   public Chain(List<Handler> handlers) {
     this.handlers = List.copyOf(handlers);
+    int limit = 65535;
+    for (Handler h : this.handlers) {
+      if (h instanceof PayloadLimit p) {
+        limit = Math.min(limit, p.udpPayloadLimit());
+      }
+    }
+    this.payloadLimit = limit;
     List<FastPath> prefix = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Handler h : this.handlers) {
@@ -36,6 +44,11 @@ public final class Chain {
 
   public List<Handler> handlers() {
     return handlers;
+  }
+
+  /** The largest EDNS UDP payload size this block's answers echo ({@link PayloadLimit}); 65535 without one. */
+  public int udpPayloadLimit() {
+    return payloadLimit;
   }
 
   /** True when a handler of this chain was built from the directive {@code name}. */

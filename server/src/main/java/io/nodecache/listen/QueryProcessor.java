@@ -168,14 +168,14 @@ public final class QueryProcessor {
     }
     Message early = validate(query);
     if (early != null) {
-      send(query, early, client, protocol, responder);
+      send(query, early, client, protocol, responder, 65535);
       return;
     }
     Route route = r.match(query.getQuestion().getName());
     boolean tcp = protocol == Protocol.TCP;
     int qtype = query.getQuestion().getType();
     if (route == null) {
-      send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder);
+      send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder, 65535);
       return;
     }
     route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype);
@@ -184,7 +184,7 @@ public final class QueryProcessor {
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
       route.clients().record(client.getAddress(), Rcode.NOERROR);
-      send(query, any, client, protocol, responder);
+      send(query, any, client, protocol, responder, route.chain().udpPayloadLimit());
       return;
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
@@ -202,7 +202,7 @@ public final class QueryProcessor {
                 }
                 route.metrics().response(out.getRcode(), run.plugin(), qtype, System.nanoTime() - start);
                 route.clients().record(client.getAddress(), out.getRcode());
-                send(query, out, client, protocol, responder);
+                send(query, out, client, protocol, responder, route.chain().udpPayloadLimit());
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());
               } finally {
@@ -228,11 +228,13 @@ public final class QueryProcessor {
     return null;
   }
 
+  /** Finishes and sends {@code answer}; its OPT echoes the query's payload size, at most {@code payloadLimit}. */
   private static void send(
-      Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder) {
+      Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder,
+      int payloadLimit) {
     Message out = answer;
     if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
-      out = Responses.finish(query, answer);
+      out = Responses.finish(query, answer, payloadLimit);
     }
     int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
     responder.send(Unpooled.wrappedBuffer(Responses.encode(out, limit)), client);

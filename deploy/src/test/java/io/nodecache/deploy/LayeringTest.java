@@ -26,7 +26,7 @@ class LayeringTest {
     "io.nodecache.hosts..", "io.nodecache.cache..", "io.nodecache.forward..", "io.nodecache.k8s..",
     "io.nodecache.nsid..", "io.nodecache.any..", "io.nodecache.chaos..", "io.nodecache.loadbalance..",
     "io.nodecache.minimal..", "io.nodecache.whoami..", "io.nodecache.rewrite..", "io.nodecache.template..",
-    "io.nodecache.bufsize..", "io.nodecache.local.."
+    "io.nodecache.bufsize..", "io.nodecache.local..", "io.nodecache.view.."
   };
 
   private static JavaClasses classes;

@@ -19,6 +19,7 @@ public final class Chain {
   private final FastPath[] fast;
   private final String[] fastNames;
   private final int payloadLimit;
+  private final List<RequestFilter> filters = new ArrayList<>();
 
   public Chain(List<Handler> handlers) {
     this.handlers = List.copyOf(handlers);
@@ -26,6 +27,9 @@ public final class Chain {
     for (Handler h : this.handlers) {
       if (h instanceof PayloadLimit p) {
         limit = Math.min(limit, p.udpPayloadLimit());
+      }
+      if (h instanceof RequestFilter f) {
+        filters.add(f);
       }
     }
     this.payloadLimit = limit;
@@ -49,6 +53,21 @@ public final class Chain {
   /** The largest EDNS UDP payload size this block's answers echo ({@link PayloadLimit}); 65535 without one. */
   public int udpPayloadLimit() {
     return payloadLimit;
+  }
+
+  /** Whether this block takes only some queries of its zones ({@link RequestFilter}, CoreDNS's view). */
+  public boolean filtered() {
+    return !filters.isEmpty();
+  }
+
+  /** Whether every filter of this block accepts {@code request}; true without filters. */
+  public boolean accepts(DnsRequest request) {
+    for (RequestFilter f : filters) {
+      if (!f.accepts(request)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when a handler of this chain was built from the directive {@code name}. */

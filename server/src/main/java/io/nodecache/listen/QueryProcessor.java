@@ -113,8 +113,8 @@ public final class QueryProcessor {
       return self; // the liveness probe: answered here, in no server block's metrics
     }
     Route route = router.match(q);
-    if (route == null) {
-      return null;
+    if (route == null || route.chain().filtered()) {
+      return null; // a view decides on the decoded query
     }
     String by = route.chain().fast(q);
     if (by == null) {
@@ -171,7 +171,11 @@ public final class QueryProcessor {
       send(query, early, client, protocol, responder, 65535);
       return;
     }
-    Route route = r.match(query.getQuestion().getName());
+    Route route =
+        r.match(
+            query.getQuestion().getName(),
+            c -> !c.chain().filtered()
+                || c.chain().accepts(new DnsRequest(query, client, local, protocol, c.zone(), server)));
     boolean tcp = protocol == Protocol.TCP;
     int qtype = query.getQuestion().getType();
     if (route == null) {

@@ -27,7 +27,7 @@ class LayeringTest {
     "io.nodecache.nsid..", "io.nodecache.any..", "io.nodecache.chaos..", "io.nodecache.loadbalance..",
     "io.nodecache.minimal..", "io.nodecache.whoami..", "io.nodecache.rewrite..", "io.nodecache.template..",
     "io.nodecache.bufsize..", "io.nodecache.local..",
-    "io.nodecache.file.."
+    "io.nodecache.file..", "io.nodecache.view.."
   };
 
   private static JavaClasses classes;

@@ -4,6 +4,7 @@ import io.nodecache.chain.DnsRequest;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
+import io.nodecache.chain.PayloadLimit;
 import io.nodecache.chain.Protocol;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Responses;
@@ -20,7 +21,7 @@ import org.xbill.DNS.Section;
  * advertised {@code size}, so the rest of the chain (and {@code forward}'s upstream query) sees the
  * lowered size and the UDP answer is truncated to it.
  */
-final class Bufsize implements Handler, FastPath {
+final class Bufsize implements Handler, FastPath, PayloadLimit {
 
   private final int size;
 
@@ -29,6 +30,11 @@ final class Bufsize implements Handler, FastPath {
   }
 
   int size() {
+    return size;
+  }
+
+  @Override
+  public int udpPayloadLimit() {
     return size;
   }
 
@@ -75,7 +81,7 @@ final class Bufsize implements Handler, FastPath {
    * bounds UDP answers by the size the client advertised, which is above ours.
    */
   private Message fit(Message lowered, Message answer) {
-    Message out = Responses.finish(lowered, answer);
+    Message out = Responses.finish(lowered, answer, size);
     if (out.toWire().length <= size) {
       return out;
     }

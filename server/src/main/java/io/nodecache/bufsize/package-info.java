@@ -20,8 +20,10 @@
  *
  * <p>Chain position: second, after {@code nsid} and before every other plugin, as CoreDNS orders it.
  *
+ * <p>Answers echo the requester's advertised size in their OPT record, as CoreDNS does, at most SIZE
+ * (over TCP too: CoreDNS lowers the request's OPT whatever the transport).
+ *
  * <p>Where this differs from CoreDNS: CoreDNS changes the request's OPT record in place; we give the
- * later handlers a copy carrying the lowered size (same effect). Our answers' OPT record advertises our
- * own 1232 bytes, with or without {@code bufsize}; CoreDNS echoes the (lowered) requester size there.
+ * later handlers a copy carrying the lowered size (same effect).
  */
 package io.nodecache.bufsize;

@@ -268,7 +268,8 @@ public final class Cache implements Handler, FastPath, Lifecycle {
       throw new UncheckedIOException("stored answer does not decode", ex);
     }
     if (q.getOPT() != null) {
-      m.addRecord(opt(r.dnssecOk()), Section.ADDITIONAL);
+      // The requester's size echoed, as the listener and CoreDNS do.
+      m.addRecord(new OPTRecord(q.getOPT().getPayloadSize(), 0, 0, r.dnssecOk() ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
     }
     return m;
   }

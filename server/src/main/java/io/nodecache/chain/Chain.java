@@ -18,9 +18,21 @@ public final class Chain {
   private final List<Handler> handlers;
   private final FastPath[] fast;
   private final String[] fastNames;
+  private final int payloadLimit;
+  private final List<RequestFilter> filters = new ArrayList<>();
 
   public Chain(List<Handler> handlers) {
     this.handlers = List.copyOf(handlers);
+    int limit = 65535;
+    for (Handler h : this.handlers) {
+      if (h instanceof PayloadLimit p) {
+        limit = Math.min(limit, p.udpPayloadLimit());
+      }
+      if (h instanceof RequestFilter f) {
+        filters.add(f);
+      }
+    }
+    this.payloadLimit = limit;
     List<FastPath> prefix = new ArrayList<>();
     List<String> names = new ArrayList<>();
     for (Handler h : this.handlers) {
@@ -36,6 +48,26 @@ public final class Chain {
 
   public List<Handler> handlers() {
     return handlers;
+  }
+
+  /** The largest EDNS UDP payload size this block's answers echo ({@link PayloadLimit}); 65535 without one. */
+  public int udpPayloadLimit() {
+    return payloadLimit;
+  }
+
+  /** Whether this block takes only some queries of its zones ({@link RequestFilter}, CoreDNS's view). */
+  public boolean filtered() {
+    return !filters.isEmpty();
+  }
+
+  /** Whether every filter of this block accepts {@code request}; true without filters. */
+  public boolean accepts(DnsRequest request) {
+    for (RequestFilter f : filters) {
+      if (!f.accepts(request)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** True when a handler of this chain was built from the directive {@code name}. */

@@ -45,22 +45,29 @@ public final class Forward implements Handler, Lifecycle {
   private final ConcurrentHashMap<Key, CompletableFuture<Message>> inFlight = new ConcurrentHashMap<>();
   private final AtomicInteger concurrent = new AtomicInteger();
   private final AtomicInteger turn = new AtomicInteger();
+  private final Forward following;
   private volatile ScheduledFuture<?> expiry;
 
   public Forward(ForwardConfig config, PluginContext context) {
-    this(config, context.transport(), context.ticker(), context.scheduler(), new ForwardMetrics(context.meters()));
+    this(config, context, null);
+  }
+
+  /** A forwarder followed by {@code following} (the block's next {@code forward} line), or by none. */
+  Forward(ForwardConfig config, PluginContext context, Forward following) {
+    this(config, context.transport(), context.ticker(), context.scheduler(), new ForwardMetrics(context.meters()), following);
   }
 
   Forward(ForwardConfig config, Transport transport, Ticker ticker, ScheduledExecutorService scheduler,
-      ForwardMetrics metrics) {
+      ForwardMetrics metrics, Forward following) {
+    this.following = following;
     this.config = config;
     this.ticker = ticker;
     this.scheduler = scheduler;
     this.metrics = metrics;
     SecureRandom ids = idSource();
     List<Upstream> ups = new ArrayList<>();
-    for (var a : config.to()) {
-      ups.add(new Upstream(a, config, transport, ticker, scheduler, ids, metrics));
+    for (var t : config.targets()) {
+      ups.add(new Upstream(t, config, transport, ticker, scheduler, ids, metrics));
     }
     this.upstreams = List.copyOf(ups);
   }
@@ -85,6 +92,9 @@ public final class Forward implements Handler, Lifecycle {
 
   @Override
   public void start() {
+    if (following != null) {
+      following.start();
+    }
     long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(10), Math.min(config.expire().toNanos() / 2, TimeUnit.SECONDS.toNanos(1)));
     expiry = scheduler.scheduleWithFixedDelay(this::expire, tick, tick, TimeUnit.NANOSECONDS);
   }
@@ -96,6 +106,14 @@ public final class Forward implements Handler, Lifecycle {
       e.cancel(false);
     }
     upstreams.forEach(Upstream::stop);
+    if (following != null) {
+      following.stop();
+    }
+  }
+
+  /** The block's next {@code forward} line, or null for the last. */
+  Forward following() {
+    return following;
   }
 
   private void expire() {
@@ -123,7 +141,7 @@ public final class Forward implements Handler, Lifecycle {
   @Override
   public CompletionStage<Message> handle(DnsRequest request, Next next) {
     if (!accepts(request.name())) {
-      return next.handle(request);
+      return passOn(request, next);
     }
     int max = config.maxConcurrent();
     if (max > 0 && concurrent.incrementAndGet() > max) {
@@ -153,16 +171,30 @@ public final class Forward implements Handler, Lifecycle {
         new Resolution(this, request, upstream).start();
       }
     }
-    return shared.handle(
-        (m, e) -> {
-          if (max > 0) {
-            concurrent.decrementAndGet();
-          }
-          if (e != null) {
-            throw e instanceof CompletionException ce ? ce : new CompletionException(e);
-          }
-          return personalize(m, request);
-        });
+    CompletionStage<Message> answer =
+        shared.handle(
+            (m, e) -> {
+              if (max > 0) {
+                concurrent.decrementAndGet();
+              }
+              if (e != null) {
+                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+              }
+              return personalize(m, request);
+            });
+    if (following == null || (config.nextRcodes().isEmpty() && !config.nextOnNodata())) {
+      return answer;
+    }
+    // CoreDNS's next/next_on_nodata: only towards a following forward; the last one answers.
+    return answer.thenCompose(
+        m -> config.handsOn(m.getRcode(), m.getSection(Section.ANSWER).size())
+            ? following.handle(request, next)
+            : CompletableFuture.completedFuture(m));
+  }
+
+  /** A query this forwarder does not take: to the block's next forward line, else to the next plugin. */
+  private CompletionStage<Message> passOn(DnsRequest request, Next next) {
+    return following != null ? following.handle(request, next) : next.handle(request);
   }
 
   /** The shared upstream answer made this client's: its ID, its question (case preserved), OPT only if it sent one. */

@@ -1,15 +1,17 @@
 package io.nodecache.forward;
 
+import io.nodecache.forward.UpstreamAddresses.Target;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import org.xbill.DNS.Name;
 
 /**
  * A validated {@code forward} directive. Defaults are CoreDNS's.
  *
  * @param from the zone forwarded
- * @param to upstream addresses, 1 to {@link #MAX_UPSTREAMS}
+ * @param targets upstreams, 1 to {@link #MAX_UPSTREAMS}
  * @param except names under {@code from} that are not forwarded
  * @param forceTcp every exchange over TCP
  * @param preferUdp UDP even for TCP clients (TC answers are retried over TCP)
@@ -25,10 +27,15 @@ import org.xbill.DNS.Name;
  * @param deadline overall time per query, all tries included
  * @param maxIdleConns idle pooled connections kept per upstream; 0 is unlimited
  * @param failFastAllUnhealthy fail at once when every upstream is down, instead of trying one
+ * @param nextRcodes answer rcodes that hand the query to the next {@code forward} of the block
+ * @param nextOnNodata a NOERROR answer without answer records hands the query to the next {@code forward}
+ * @param failoverRcodes answer rcodes after which the next upstream is asked (never NOERROR)
+ * @param tls the TLS client of {@code tls://} upstreams, or null when there is none
+ * @param tlsServerName {@code tls_servername}, or null
  */
 public record ForwardConfig(
     Name from,
-    List<InetSocketAddress> to,
+    List<Target> targets,
     List<Name> except,
     boolean forceTcp,
     boolean preferUdp,
@@ -43,7 +50,12 @@ public record ForwardConfig(
     Duration readTimeout,
     Duration deadline,
     int maxIdleConns,
-    boolean failFastAllUnhealthy) {
+    boolean failFastAllUnhealthy,
+    Set<Integer> nextRcodes,
+    boolean nextOnNodata,
+    Set<Integer> failoverRcodes,
+    TlsClient tls,
+    String tlsServerName) {
 
   public static final int MAX_UPSTREAMS = 15;
   public static final int DEFAULT_MAX_FAILS = 2;
@@ -54,19 +66,32 @@ public record ForwardConfig(
   public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
 
   public ForwardConfig {
-    to = List.copyOf(to);
+    targets = List.copyOf(targets);
     except = List.copyOf(except);
+    nextRcodes = Set.copyOf(nextRcodes);
+    failoverRcodes = Set.copyOf(failoverRcodes);
+  }
+
+  /** The upstream addresses, in TO order. */
+  public List<InetSocketAddress> to() {
+    return targets.stream().map(Target::address).toList();
+  }
+
+  /** Whether an answer with this rcode (and so many answer records) goes to the next {@code forward}. */
+  boolean handsOn(int rcode, int answers) {
+    return nextRcodes.contains(rcode) || (nextOnNodata && rcode == 0 && answers == 0);
   }
 
   /** Tries per query: the configured cap, or two per upstream. */
   public int attempts() {
-    return maxConnectAttempts > 0 ? maxConnectAttempts : 2 * to.size();
+    return maxConnectAttempts > 0 ? maxConnectAttempts : 2 * targets.size();
   }
 
   /** Defaults for {@code forward FROM TO...} without a block. */
   public static ForwardConfig defaults(Name from, List<InetSocketAddress> to) {
     return new ForwardConfig(
-        from, to, List.of(), false, false, DEFAULT_MAX_FAILS, DEFAULT_HEALTH_CHECK, true, Name.root,
-        DEFAULT_EXPIRE, Policy.RANDOM, 0, 0, DEFAULT_READ_TIMEOUT, DEFAULT_DEADLINE, 0, false);
+        from, to.stream().map(a -> new Target(a, false, null)).toList(), List.of(), false, false, DEFAULT_MAX_FAILS,
+        DEFAULT_HEALTH_CHECK, true, Name.root, DEFAULT_EXPIRE, Policy.RANDOM, 0, 0, DEFAULT_READ_TIMEOUT,
+        DEFAULT_DEADLINE, 0, false, Set.of(), false, Set.of(), null, null);
   }
 }

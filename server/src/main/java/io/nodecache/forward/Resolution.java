@@ -32,6 +32,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
   private int next;
   private int downSkips;
   private int failures;
+  private int failoverAnswers;
   private Upstream current;
   private long tryStart;
   private Throwable lastError;
@@ -99,13 +100,18 @@ final class Resolution implements BiConsumer<Message, Throwable> {
     Upstream u = current;
     long now = forward.ticker().read();
     if (e == null) {
-      if (!tcp && m.getHeader().getFlag(Flags.TC) && now - deadline < 0) {
+      if (!tcp && !u.tls() && m.getHeader().getFlag(Flags.TC) && now - deadline < 0) {
         // Truncated over UDP: the full answer over TCP from the same upstream (RFC 7766 §5).
         tcp = true;
         send(u, now);
         return;
       }
       u.meters().response(m.getRcode(), now - tryStart);
+      if (config.failoverRcodes().contains(m.getRcode()) && ++failoverAnswers < upstreams.size() && now - deadline < 0) {
+        // failover: the next upstream, until each has been asked once; then this answer stands.
+        tryNext();
+        return;
+      }
       out.complete(m);
       return;
     }

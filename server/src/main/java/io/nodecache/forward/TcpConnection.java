@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -184,6 +185,23 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
     } finally {
       frame.release();
     }
+  }
+
+  /** A failed TLS handshake fails what waits on this connection with the reason (a bad certificate or name). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent h && !h.isSuccess()) {
+      closed = true;
+      pool.remove(this);
+      Throwable c = h.cause();
+      while (c.getCause() != null && c.getMessage() == null) {
+        c = c.getCause();
+      }
+      failAll(UpstreamException.Kind.NETWORK, "tls handshake with " + pool.label() + ": " + c.getMessage());
+      ctx.close();
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -36,11 +36,18 @@ final class TcpPool {
   private final Ticker ticker;
   private final ForwardMetrics.To meters;
   private final CopyOnWriteArrayList<TcpConnection> connections = new CopyOnWriteArrayList<>();
+  private final Tls tls;
+  private final long handshakeMillis;
   private volatile boolean closed;
 
+  /** DNS over TLS on this pool's connections: the client, and the name the server certificate must carry. */
+  record Tls(TlsClient client, String serverName) {}
+
   TcpPool(InetSocketAddress to, String label, Transport transport, Ticker ticker, long connectTimeoutMillis,
-      ForwardMetrics.To meters) {
+      ForwardMetrics.To meters, Tls tls) {
     this.to = to;
+    this.tls = tls;
+    this.handshakeMillis = Math.max(1, connectTimeoutMillis);
     this.label = label;
     this.ticker = ticker;
     this.meters = meters;
@@ -116,6 +123,10 @@ final class TcpPool {
                   new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                      if (tls != null) {
+                        ch.pipeline()
+                            .addLast("tls", tls.client().handler(ch.alloc(), tls.serverName(), to.getPort(), handshakeMillis));
+                      }
                       ch.pipeline()
                           .addLast("frame", new LengthFieldBasedFrameDecoder(65535 + 2, 0, 2, 0, 2))
                           .addLast("answers", c);

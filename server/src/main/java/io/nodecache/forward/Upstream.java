@@ -1,6 +1,7 @@
 package io.nodecache.forward;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import io.nodecache.forward.UpstreamAddresses.Target;
 import io.nodecache.transport.Transport;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -20,11 +21,13 @@ import org.xbill.DNS.Type;
 /**
  * One upstream server: its TCP pool, its UDP client and its health. After a failed try, a health check
  * ({@code . IN NS}) runs at once and then every interval for as long as it fails; any answer, whatever
- * its rcode, is healthy. The upstream is down while it has at least {@code max_fails} failed checks.
+ * its rcode, is healthy. The upstream is down while it has at least {@code max_fails} failed checks. A
+ * {@code tls://} upstream is asked over TLS on its pooled TCP connections only, health checks included.
  */
 final class Upstream {
 
   private final InetSocketAddress address;
+  private final boolean tls;
   private final String label;
   private final ForwardConfig config;
   private final ForwardMetrics.To meters;
@@ -37,14 +40,20 @@ final class Upstream {
   private final Record probeQuestion;
   private volatile boolean stopped;
 
-  Upstream(InetSocketAddress address, ForwardConfig config, Transport transport, Ticker ticker,
+  Upstream(Target target, ForwardConfig config, Transport transport, Ticker ticker,
       ScheduledExecutorService scheduler, SecureRandom ids, ForwardMetrics metrics) {
-    this.address = address;
+    this.address = target.address();
+    this.tls = target.tls();
     this.label = label(address);
     this.config = config;
     this.scheduler = scheduler;
     this.meters = metrics.to(label);
-    this.tcp = new TcpPool(address, label, transport, ticker, config.readTimeout().toMillis(), meters);
+    TcpPool.Tls secure = null;
+    if (tls) {
+      String name = target.serverName() != null ? target.serverName() : config.tlsServerName();
+      secure = new TcpPool.Tls(config.tls(), name != null ? name : address.getAddress().getHostAddress());
+    }
+    this.tcp = new TcpPool(address, label, transport, ticker, config.readTimeout().toMillis(), meters, secure);
     this.udp = new UdpClient(address, label, transport, ids, ticker::read, meters);
     this.probeQuestion = Record.newRecord(config.healthCheckDomain(), Type.NS, DClass.IN);
     Message m = Message.newQuery(probeQuestion);
@@ -116,8 +125,13 @@ final class Upstream {
     return udp;
   }
 
+  /** Whether this upstream speaks DNS over TLS (then every exchange is over TCP). */
+  boolean tls() {
+    return tls;
+  }
+
   CompletableFuture<Message> exchange(boolean overTcp, byte[] wire, Record question, long timeoutNanos) {
-    return overTcp ? tcp.exchange(wire, question, timeoutNanos) : udp.exchange(wire, question, timeoutNanos);
+    return overTcp || tls ? tcp.exchange(wire, question, timeoutNanos) : udp.exchange(wire, question, timeoutNanos);
   }
 
   boolean down() {

@@ -1,6 +1,6 @@
 /**
  * The {@code forward} plugin: CoreDNS's {@code forward} directive over Netty UDP and TCP clients,
- * plain DNS only.
+ * plain DNS and DNS over TLS (RFC 7858).
  *
  * <p>Syntax, as {@link io.nodecache.forward.ForwardPluginFactory} accepts it:
  *
@@ -18,15 +18,28 @@
  *     max_concurrent MAX
  *     read_timeout DURATION
  *     failfast_all_unhealthy_upstreams
+ *     next RCODE...
+ *     next_on_nodata
+ *     failover RCODE...
+ *     tls [CERT KEY] [CA]
+ *     tls_servername NAME
  * }
  * </pre>
+ *
+ * <p>A block may hold several {@code forward} lines. As in CoreDNS they are tried in file order: a
+ * query whose name is not under a line's FROM (or is under one of its {@code except} names) goes to
+ * the following line, and after the last to the next plugin. So the first matching FROM wins, not the
+ * most specific one: list child zones before their parents.
  *
  * <ul>
  *   <li>{@code FROM}: the zone forwarded, optionally with {@code dns://}; queries for other names
  *       go to the next handler.
  *   <li>{@code TO}: {@code IP}, {@code IP:port}, {@code [IPv6]:port}, a bare IPv6 address, each
  *       optionally with {@code dns://}, or a resolv.conf-style file whose {@code nameserver} lines
- *       (port 53) are used; at least one and at most 15 upstreams in all. No name is ever resolved.
+ *       (port 53) are used; or {@code tls://IP[%NAME][:port]} (port 853), asked over TLS on pooled,
+ *       pipelined TCP connections only (health checks too; {@code force_tcp} and {@code prefer_udp}
+ *       change nothing for it), NAME being the name its certificate must carry. At least one and at
+ *       most 15 upstreams in all. No name is ever resolved.
  *   <li>{@code except}: names under FROM that go to the next handler instead; FROM itself is always
  *       forwarded.
  *   <li>{@code force_tcp}: every exchange over TCP, health checks included. {@code prefer_udp}: UDP
@@ -54,6 +67,21 @@
  *       the tries of a query share one 5 s deadline.
  *   <li>{@code failfast_all_unhealthy_upstreams}: when every upstream is down, fail at once instead
  *       of trying one at random.
+ *   <li>{@code next RCODE...}: an answer with one of these rcodes (CoreDNS's names, e.g. {@code
+ *       NXDOMAIN}, {@code SERVFAIL}, {@code REFUSED}, case-insensitive) hands the query to the
+ *       following {@code forward} line of the block, whose answer is then the answer. On the last
+ *       line it has no effect, as in CoreDNS (a warning at start says so).
+ *   <li>{@code next_on_nodata}: a NOERROR answer without answer records does the same.
+ *   <li>{@code failover RCODE...}: an answer with one of these rcodes makes the next upstream (in
+ *       policy order) be asked, until every upstream has answered once; then the last answer is
+ *       returned. NOERROR is refused.
+ *   <li>{@code tls}: the TLS client of {@code tls://} upstreams: no argument, the JVM's trusted CAs;
+ *       {@code CA}, that PEM file's certificates; {@code CERT KEY}, a client certificate (PEM; the
+ *       key PKCS#8 {@code PRIVATE KEY} or PKCS#1 {@code RSA PRIVATE KEY}) and the JVM's CAs; all
+ *       three, both. TLS 1.2 or 1.3.
+ *   <li>{@code tls_servername}: the name every {@code tls://} upstream's certificate must carry (and
+ *       SNI). Without it (or {@code %NAME}), the certificate must carry the upstream's IP address, as
+ *       Go's TLS client checks it.
  * </ul>
  *
  * <p>DURATION values are Go-style ({@code 500ms}, {@code 5s}, {@code 1m30s}) or a bare number of
@@ -61,13 +89,15 @@
  * error: {@code errors} logs it and the listener answers SERVFAIL (as CoreDNS's forward returns
  * it).
  *
- * <p>Refused at start, each naming {@code file:line}: {@code tls}, {@code tls_servername}, {@code
- * doh_method}, {@code next}, {@code next_on_nodata}, {@code failover}, {@code source_address} and
- * {@code resolver} ({@code not supported by nodecache (plain DNS upstreams only)}); upstreams with
- * another scheme ({@code tls://}, {@code https://}, ...) and host names; a port out of range; a
- * file that is missing or has no {@code nameserver} line; more than 15 upstreams; a FROM with a
- * scheme other than {@code dns://}; values out of the ranges above; any other option ({@code
- * forward: unknown option 'x' (expected one of: ...)}); a second {@code forward} in the block.
+ * <p>Refused at start, each naming {@code file:line}: {@code doh_method}, {@code source_address} and
+ * {@code resolver} ({@code not supported by nodecache ...}); upstreams with another scheme ({@code
+ * https://}, ...), host names and {@code tls://} files; a port out of range; a file that is missing
+ * or has no {@code nameserver} line; more than 15 upstreams; a FROM with a scheme other than {@code
+ * dns://}; an unknown rcode; {@code failover NOERROR}; {@code tls} with more than 3 arguments or a
+ * file that cannot be read or holds no certificate or no usable key (SEC1 {@code EC PRIVATE KEY} is
+ * refused: convert it with {@code openssl pkcs8 -topk8 -nocrypt}); both {@code tls_servername} and
+ * a {@code tls://IP%NAME}; values out of the ranges above; any other option ({@code forward: unknown
+ * option 'x' (expected one of: ...)}).
  *
  * <p>Where this differs from CoreDNS, on purpose unless marked:
  *
@@ -90,10 +120,13 @@
  *   <li>In-flight queries are capped per upstream (TCP: 16 connections of 256 queries; UDP: 4,096
  *       sockets), so a hanging upstream holds bounded memory until the per-try timeouts release it.
  *   <li>{@code read_timeout} is ours: CoreDNS's read timeout is fixed at 2 s.
- *   <li>CoreDNS allows several {@code forward} directives in one block, tried in order; we refuse
- *       the second (use one server block per zone instead).
- *   <li>CoreDNS also offers DoT, DoH, {@code next}, {@code failover} and host-name upstreams (with
- *       {@code resolver}); all are refused here.
+ *   <li>{@code tls} and {@code tls_servername} without a {@code tls://} upstream are checked and
+ *       then unused, as in CoreDNS (they only apply to TLS upstreams).
+ *   <li>The TLS cipher suites are the JVM's defaults for TLS 1.2/1.3, not CoreDNS's fixed list.
+ *   <li>CoreDNS's {@code failover} before its fix (coredns#8277) kept cycling the upstreams until the
+ *       5 s deadline; we stop after one pass, as its README says.
+ *   <li>CoreDNS also offers DoH and host-name upstreams (with {@code resolver}); both are refused
+ *       here.
  *   <li>CoreDNS parses durations with Go's {@code time.ParseDuration}, which refuses a bare number;
  *       we take it as seconds, and bound {@code expire}, {@code health_check} and {@code
  *       read_timeout}.

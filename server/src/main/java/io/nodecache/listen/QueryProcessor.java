@@ -124,8 +124,8 @@ public final class QueryProcessor {
       return self; // the liveness probe: answered here, in no server block's metrics
     }
     Route route = router.match(q);
-    if (route == null) {
-      return null;
+    if (route == null || route.chain().filtered()) {
+      return null; // a view decides on the decoded query
     }
     String by = route.chain().fast(q);
     if (by == null) {
@@ -183,14 +183,18 @@ public final class QueryProcessor {
     }
     Message early = validate(query);
     if (early != null) {
-      send(query, early, client, protocol, responder);
+      send(query, early, client, protocol, responder, 65535);
       return;
     }
-    Route route = r.match(query.getQuestion().getName());
+    Route route =
+        r.match(
+            query.getQuestion().getName(),
+            c -> !c.chain().filtered()
+                || c.chain().accepts(new DnsRequest(query, client, local, protocol, c.zone(), server)));
     boolean tcp = protocol == Protocol.TCP;
     int qtype = query.getQuestion().getType();
     if (route == null) {
-      send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder);
+      send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder, 65535);
       return;
     }
     OPTRecord opt = query.getOPT();
@@ -201,7 +205,7 @@ public final class QueryProcessor {
       Message any = Responses.minimalAny(query);
       route.metrics().response(Rcode.NOERROR, -1, qtype, System.nanoTime() - start);
       route.clients().record(client.getAddress(), Rcode.NOERROR);
-      route.metrics().responseSize(tcp, send(query, any, client, protocol, responder));
+      route.metrics().responseSize(tcp, send(query, any, client, protocol, responder, route.chain().udpPayloadLimit()));
       return;
     }
     DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
@@ -221,7 +225,7 @@ public final class QueryProcessor {
                 }
                 route.metrics().response(out.getRcode(), run.plugin(), qtype, System.nanoTime() - start);
                 route.clients().record(client.getAddress(), out.getRcode());
-                route.metrics().responseSize(tcp, send(query, out, client, protocol, responder));
+                route.metrics().responseSize(tcp, send(query, out, client, protocol, responder, route.chain().udpPayloadLimit()));
               } catch (RuntimeException e) {
                 log.warn("failed to answer {}: {}", query.getQuestion().getName(), e.toString());
               } finally {
@@ -247,12 +251,16 @@ public final class QueryProcessor {
     return null;
   }
 
-  /** Finishes, encodes and sends {@code answer}; returns the length sent. */
+  /**
+   * Finishes, encodes and sends {@code answer}; its OPT echoes the query's payload size, at most {@code
+   * payloadLimit}. Returns the length sent.
+   */
   private static int send(
-      Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder) {
+      Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder,
+      int payloadLimit) {
     Message out = answer;
     if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
-      out = Responses.finish(query, answer);
+      out = Responses.finish(query, answer, payloadLimit);
     }
     int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
     byte[] wire = Responses.encode(out, limit);

@@ -6,12 +6,14 @@ import io.nodecache.wire.FastQuery;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Predicate;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.TextParseException;
 
 /**
  * Picks the server block for a query name on one listener: the block whose zone is the longest suffix
- * of the name (CoreDNS's rule). Immutable; a reload builds a new one.
+ * of the name (CoreDNS's rule); among blocks of one zone (told apart by {@code view}), the first in
+ * the Corefile that takes the query. Immutable; a reload builds a new one.
  */
 public final class Router {
 
@@ -56,6 +58,20 @@ public final class Router {
   public Route match(Name name) {
     for (Route r : routes) {
       if (name.subdomain(r.name())) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The first block that takes the query: the blocks of the longest matching zone in Corefile order,
+   * then those of shorter zones, each asked through {@code takes} (CoreDNS's view filters); null when
+   * none does.
+   */
+  public Route match(Name name, Predicate<Route> takes) {
+    for (Route r : routes) {
+      if (name.subdomain(r.name()) && takes.test(r)) {
         return r;
       }
     }

@@ -99,7 +99,7 @@ record Generation(
           String serverName = serverLabel(bound ? addr : null, key.port());
           String zone = key.zone();
           try {
-            served.claim(zone, key.port(), bound ? hostOf(addr) : "", serverName, block);
+            served.claim(zone, key.port(), bound ? hostOf(addr) : "", serverName, block, chain.filtered());
           } catch (ConfigException e) {
             chains.forEach(Chain::stop);
             throw e;

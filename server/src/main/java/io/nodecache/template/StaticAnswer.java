@@ -2,7 +2,6 @@ package io.nodecache.template;
 
 import io.micrometer.core.instrument.Counter;
 import io.netty.buffer.ByteBuf;
-import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -99,7 +98,7 @@ final class StaticAnswer {
     if (extra != 0) {
       out.writeByte(0);
       out.writeShort(41);
-      out.writeShort(Edns.OUR_PAYLOAD);
+      out.writeShort(q.udpPayload()); // the requester's size echoed, as CoreDNS does
       out.writeByte(0);
       out.writeByte(0);
       out.writeShort(q.dnssecOk() ? 0x8000 : 0);

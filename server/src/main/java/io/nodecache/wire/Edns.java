@@ -5,7 +5,10 @@ import org.xbill.DNS.OPTRecord;
 /** EDNS(0) sizes (RFC 6891) as this server applies them. */
 public final class Edns {
 
-  /** Our advertised UDP payload size: DNS Flag Day 2020's 1232 bytes, no IP fragmentation. */
+  /**
+   * Our own UDP payload size (DNS Flag Day 2020's 1232 bytes, no IP fragmentation), for the queries we
+   * send ourselves; answers echo the requester's size instead ({@link #echoed}).
+   */
   public static final int OUR_PAYLOAD = 1232;
 
   /** The classic limit without EDNS (RFC 1035 §2.3.4). */
@@ -24,5 +27,13 @@ public final class Edns {
 
   public static int clientLimit(int advertised) {
     return Math.max(CLASSIC_LIMIT, advertised);
+  }
+
+  /**
+   * The payload size an answer's OPT record advertises: the requester's own, as advertised (CoreDNS's
+   * {@code request.SizeAndDo}), no larger than {@code limit} (the {@code bufsize} of the block).
+   */
+  public static int echoed(OPTRecord query, int limit) {
+    return Math.min(query.getPayloadSize(), limit);
   }
 }

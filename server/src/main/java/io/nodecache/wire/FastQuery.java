@@ -38,13 +38,9 @@ public final class FastQuery {
   private boolean minimal;
 
   /** The query's sender, set by the listener before the fast paths run (null outside a listener). */
-  public InetSocketAddress client() {
-    return client;
-  }
+  public InetSocketAddress client() { return client; }
 
-  public void client(InetSocketAddress sender) {
-    this.client = sender;
-  }
+  public void client(InetSocketAddress sender) { this.client = sender; }
 
   /**
    * Reads the header and question of {@code packet} (from its reader index, not moving it).
@@ -255,14 +251,19 @@ public final class FastQuery {
   }
 
   /**
-   * The {@code bufsize} plugin's clamp: a UDP query advertising more than {@code size} bytes is treated
-   * as advertising {@code size}, so its answer limit follows. Allocates nothing.
+   * The {@code bufsize} plugin's clamp: a query advertising more than {@code size} bytes is treated as
+   * advertising {@code size} (the size its answer echoes), and over UDP its answer limit follows.
    */
   public void lowerUdpPayload(int size) {
-    if (udp && edns && udpPayload > size) {
+    if (edns && udpPayload > size) {
       udpPayload = size;
-      maxAnswer = Edns.clientLimit(size);
+      maxAnswer = udp ? Edns.clientLimit(size) : maxAnswer;
     }
+  }
+
+  /** The EDNS UDP payload size advertised (lowered by {@code bufsize}), which answers echo; 0 without EDNS. */
+  public int udpPayload() {
+    return udpPayload;
   }
 
   /** The query bytes; the question name with the client's case starts at {@code readerIndex() + 12}. */

@@ -120,7 +120,7 @@ public final class PreparedAnswer {
       out.setShort(base + 10, u16(wire, 10) + 1);
       out.writeByte(0); // root owner
       out.writeShort(41); // TYPE OPT
-      out.writeShort(Edns.OUR_PAYLOAD);
+      out.writeShort(q.udpPayload()); // the requester's size echoed, as CoreDNS does
       out.writeByte(0); // extended RCODE
       out.writeByte(0); // version 0
       out.writeShort(q.dnssecOk() ? 0x8000 : 0);

@@ -41,8 +41,8 @@ public final class Responses {
   }
 
   /**
-   * {@link #error} as a recursive server gives it: RA set, and when the query had an OPT record, ours
-   * (RFC 6891) with the query's DO bit. The forwarder uses it to refuse a query over its concurrency
+   * {@link #error} as a recursive server gives it: RA set, and when the query had an OPT record, one
+   * echoing its payload size and DO bit. The forwarder uses it to refuse a query over its concurrency
    * limit.
    */
   public static Message recursiveError(Message query, int rcode) {
@@ -50,7 +50,7 @@ public final class Responses {
     m.getHeader().setFlag(Flags.RA);
     OPTRecord qopt = query.getOPT();
     if (qopt != null) {
-      m.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, qopt.getFlags() & ExtendedFlags.DO), Section.ADDITIONAL);
+      m.addRecord(new OPTRecord(qopt.getPayloadSize(), 0, 0, qopt.getFlags() & ExtendedFlags.DO), Section.ADDITIONAL);
     }
     return m;
   }
@@ -82,11 +82,16 @@ public final class Responses {
 
   /**
    * Makes {@code response} fit to be sent for {@code query}: the client's ID, QR and RD, and the OPT
-   * record per RFC 6891 (ours echoed when the query had one, none otherwise), keeping the NSID option
-   * (RFC 5001, the {@code nsid} plugin's) and the extended DNS errors (RFC 8914) a handler put in its
-   * OPT. Changes and returns {@code response}.
+   * record per RFC 6891 (when the query had one, one echoing its payload size, as CoreDNS does; none
+   * otherwise), keeping the NSID option (RFC 5001, the {@code nsid} plugin's) and the extended DNS
+   * errors (RFC 8914) a handler put in its OPT. Changes and returns {@code response}.
    */
   public static Message finish(Message query, Message response) {
+    return finish(query, response, 65535);
+  }
+
+  /** {@link #finish(Message, Message)} with the echoed payload size at most {@code payloadLimit} ({@code bufsize}). */
+  public static Message finish(Message query, Message response, int payloadLimit) {
     Header h = response.getHeader();
     h.setID(query.getHeader().getID());
     h.setFlag(Flags.QR);
@@ -107,7 +112,7 @@ public final class Responses {
       int flags = (qopt.getFlags() & ExtendedFlags.DO);
       List<EDNSOption> keep = new ArrayList<>(old == null ? List.of() : old.getOptions(EDNSOption.Code.NSID));
       keep.addAll(errors);
-      response.addRecord(new OPTRecord(Edns.OUR_PAYLOAD, rcode >>> 4, 0, flags, keep), Section.ADDITIONAL);
+      response.addRecord(new OPTRecord(Edns.echoed(qopt, payloadLimit), rcode >>> 4, 0, flags, keep), Section.ADDITIONAL);
     }
     h.setRcode(rcode & 0xF);
     return response;

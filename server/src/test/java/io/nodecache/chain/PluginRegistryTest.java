@@ -15,7 +15,7 @@ class PluginRegistryTest {
     assertThat(r.chainOrder())
         .containsExactly(
             "nsid", "bufsize", "errors", "log", "local", "dns64", "any", "chaos", "loadbalance", "autopath", "cache", "rewrite",
-            "minimal", "template", "hosts", "k8s_external", "kubernetes", "file", "loop", "forward", "whoami");
+            "minimal", "template", "hosts", "k8s_external", "kubernetes", "file", "loop", "forward", "whoami", "view");
     for (String server : List.of("bind", "health", "ready", "prometheus", "reload", "timeouts", "debug", "pprof", "trace")) {
       assertThat(r.known(server)).as(server).isTrue();
       assertThat(r.inChain(server)).as(server).isFalse();
@@ -28,7 +28,7 @@ class PluginRegistryTest {
     PluginRegistry r = PluginRegistry.builtin();
     for (String name :
         List.of("bufsize", "nsid", "errors", "log", "local", "dns64", "loop", "any", "chaos", "loadbalance", "rewrite", "autopath", "minimal", "template",
-            "hosts", "file", "cache", "forward", "whoami")) {
+            "hosts", "file", "cache", "forward", "whoami", "view")) {
       assertThat(r.factory(name)).as(name).hasValueSatisfying(f -> assertThat(f.name()).isEqualTo(name));
       assertThat(r.factory(name).orElseThrow()).as("created once").isSameAs(r.factory(name).orElseThrow());
     }

@@ -56,6 +56,10 @@ class ForwardConfigTest {
                 max_connect_attempts 5
                 read_timeout 300ms
                 failfast_all_unhealthy_upstreams
+                next nxdomain Refused
+                next_on_nodata
+                failover SERVFAIL badcookie
+                tls_servername dns.example
             }""");
     assertThat(c.from().toString()).isEqualTo("cluster.local.");
     assertThat(c.to())
@@ -77,6 +81,29 @@ class ForwardConfigTest {
     assertThat(c.attempts()).isEqualTo(5);
     assertThat(c.readTimeout()).isEqualTo(Duration.ofMillis(300));
     assertThat(c.failFastAllUnhealthy()).isTrue();
+    assertThat(c.nextRcodes()).containsExactlyInAnyOrder(3, 5);
+    assertThat(c.nextOnNodata()).isTrue();
+    assertThat(c.failoverRcodes()).containsExactlyInAnyOrder(2, 23);
+    assertThat(c.tlsServerName()).isEqualTo("dns.example");
+    assertThat(c.tls()).as("no tls:// upstream: plain DNS, as CoreDNS").isNull();
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+    "tls://10.0.0.1, 10.0.0.1:853, true, ",
+    "tls://10.0.0.1:8853, 10.0.0.1:8853, true, ",
+    "tls://10.0.0.1%dns.example, 10.0.0.1:853, true, dns.example",
+    "tls://10.0.0.1%dns.example:8853, 10.0.0.1:8853, true, dns.example",
+    "tls://[2001:db8::1]:8853, [2001:db8::1]:8853, true, ",
+    "dns://10.0.0.1, 10.0.0.1:53, false, ",
+  })
+  void tlsTargets(String to, String label, boolean tls, String serverName) throws Exception {
+    ForwardConfig c = parse("forward . " + to);
+    UpstreamAddresses.Target t = c.targets().get(0);
+    assertThat(Upstream.label(t.address())).isEqualTo(label);
+    assertThat(t.tls()).isEqualTo(tls);
+    assertThat(t.serverName()).isEqualTo(serverName);
+    assertThat(c.tls() != null).isEqualTo(tls);
   }
 
   @Test
@@ -109,12 +136,24 @@ class ForwardConfigTest {
         new Object[] {"forward .", "Corefile:2: forward: 1 arguments (expected: at least 2)"},
         new Object[] {"forward . upstream.example", "Corefile:2: forward: 'upstream.example' is neither IP[:port], [IPv6]:port nor a readable file"},
         new Object[] {"forward . 10.0.0.1:99999", "Corefile:2: forward: '10.0.0.1:99999': port out of range (expected: 1..65535)"},
-        new Object[] {"forward . tls://10.0.0.1", "Corefile:2: forward: 'tls://10.0.0.1': tls:// upstreams are not supported (expected: IP[:port] or a file)"},
+        new Object[] {"forward . https://10.0.0.1", "Corefile:2: forward: 'https://10.0.0.1': https:// upstreams are not supported (expected: IP[:port], tls://IP[:port] or a file)"},
+        new Object[] {"forward . tls://dns.example", "Corefile:2: forward: 'tls://dns.example': a tls:// upstream must be an IP address (expected: tls://IP[%NAME][:port])"},
+        new Object[] {"forward . tls://10.0.0.1% {\n}", "Corefile:2: forward: 'tls://10.0.0.1%': empty TLS server name after '%'"},
+        new Object[] {"forward . tls://10.0.0.1%dns.example {\n  tls_servername other.example\n}",
+            "Corefile:2: forward: both tls_servername 'other.example' and the server name of 'tls://10.0.0.1:853%dns.example' are set (expected: one of them)"},
+        new Object[] {"forward . 10.0.0.1 {\n  tls a b c d\n}", "Corefile:3: tls: 4 arguments (expected: 0 to 3)"},
+        new Object[] {"forward . 10.0.0.1 {\n  tls /nonexistent/ca.pem\n}", "Corefile:3: tls: cannot read /nonexistent/ca.pem: no such file"},
+        new Object[] {"forward . 10.0.0.1 {\n  tls_servername\n}", "Corefile:3: tls_servername: 0 arguments (expected: 1)"},
+        new Object[] {"forward . 10.0.0.1 {\n  next\n}", "Corefile:3: next: 0 arguments (expected: at least 1)"},
+        new Object[] {"forward . 10.0.0.1 {\n  next NXDOMAIN NOSUCH\n}", "Corefile:3: next: 'NOSUCH' is not an rcode (expected e.g. NXDOMAIN, SERVFAIL, REFUSED)"},
+        new Object[] {"forward . 10.0.0.1 {\n  failover SERVFAIL NoError\n}", "Corefile:3: failover: NOERROR cannot be used in failover"},
+        new Object[] {"forward . 10.0.0.1 {\n  failover\n}", "Corefile:3: failover: 0 arguments (expected: at least 1)"},
+        new Object[] {"forward . 10.0.0.1 {\n  next_on_nodata now\n}", "Corefile:3: next_on_nodata: 1 arguments (expected: 0)"},
+        new Object[] {"forward . 10.0.0.1 {\n  resolver 10.0.0.2\n}", "Corefile:3: resolver: not supported by nodecache (plain DNS and DNS over TLS upstreams given by IP only)"},
         new Object[] {"forward . 10.0.0.1 {\n  policy fastest\n}", "Corefile:3: policy: 'fastest' (expected: random, round_robin or sequential)"},
         new Object[] {"forward . 10.0.0.1 {\n  max_fails -1\n}", "Corefile:3: max_fails: max_fails: -1 (expected: 0..1048576)"},
         new Object[] {"forward . 10.0.0.1 {\n  read_timeout soon\n}", "Corefile:3: read_timeout: 'soon' is not a duration (expected: e.g. 500ms, 5s, 1m)"},
         new Object[] {"forward . 10.0.0.1 {\n\n  force_tcp yes\n}", "Corefile:4: force_tcp: 1 arguments (expected: 0)"},
-        new Object[] {"forward . 10.0.0.1 {\n  tls cert key ca\n}", "Corefile:3: tls: not supported by nodecache (plain DNS upstreams only)"},
         new Object[] {"forward . 10.0.0.1 {\n  heath_check 1s\n}", "Corefile:3: forward: unknown option 'heath_check' (expected one of: "
             + String.join(", ", ForwardPluginFactory.OPTIONS) + ")"},
         new Object[] {"forward . 10.0.0.1 {\n  health_check 1s domain\n}", "Corefile:3: health_check: 'domain' needs a name"});

@@ -93,14 +93,14 @@ class ResponsesTest {
   }
 
   @Test
-  void recursiveErrorAnswersEdnsWithOurOptAndTheDoBit() {
+  void recursiveErrorAnswersEdnsEchoingTheSizeAndTheDoBit() {
     Message q = DnsClient.withEdns(query("busy.example.", Type.A, 78), 4096, true);
 
     Message m = Responses.recursiveError(q, Rcode.REFUSED);
 
     OPTRecord opt = m.getOPT();
     assertThat(opt).isNotNull();
-    assertThat(opt.getPayloadSize()).isEqualTo(Edns.OUR_PAYLOAD);
+    assertThat(opt.getPayloadSize()).as("the query's size echoed").isEqualTo(4096);
     assertThat(opt.getVersion()).isZero();
     assertThat(opt.getFlags()).isEqualTo(ExtendedFlags.DO);
     assertThat(m.getRcode()).isEqualTo(Rcode.REFUSED);
@@ -234,7 +234,7 @@ class ResponsesTest {
   }
 
   @Test
-  void finishReplacesTheOptRecordWithOursKeepingOnlyDo() {
+  void finishReplacesTheOptRecordEchoingTheSizeKeepingOnlyDo() {
     Message q = query("www.example.", Type.A, 5);
     q.addRecord(new OPTRecord(4096, 0, 0, ExtendedFlags.DO | 0x1), Section.ADDITIONAL);
     Message upstream = Records.reply(query("www.example.", Type.A, 6));
@@ -244,7 +244,9 @@ class ResponsesTest {
 
     assertThat(m.getSection(Section.ADDITIONAL)).hasSize(1);
     OPTRecord opt = m.getOPT();
-    assertThat(opt.getPayloadSize()).isEqualTo(Edns.OUR_PAYLOAD);
+    assertThat(opt.getPayloadSize()).as("the query's size echoed, not the upstream's").isEqualTo(4096);
+    assertThat(Responses.finish(q, Records.reply(query("www.example.", Type.A, 9)), 1232).getOPT().getPayloadSize())
+        .as("at most bufsize").isEqualTo(1232);
     assertThat(opt.getVersion()).isZero();
     assertThat(opt.getFlags()).as("only DO, echoed; other bits are not ours to set").isEqualTo(ExtendedFlags.DO);
 

@@ -6,6 +6,7 @@ import io.nodecache.chain.RepeatablePluginFactory;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Directive;
 import io.nodecache.config.Values;
+import io.nodecache.config.Zones;
 import io.nodecache.forward.UpstreamAddresses.Target;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,8 +236,17 @@ public final class ForwardPluginFactory implements RepeatablePluginFactory {
     if (s.contains("://")) {
       throw d.error("'" + raw + "': only dns:// zones are supported");
     }
+    // As CoreDNS (plugin.Host.NormalizeExact): a CIDR stands for its reverse zone; one that spans
+    // several zones (off the octet or nibble boundary) forwards only the first, with a warning.
+    List<String> zones = Zones.normalizeExact(s);
+    if (zones.isEmpty()) {
+      throw d.error("'" + raw + "' is not a domain name");
+    }
+    if (zones.size() > 1) {
+      LOG.warn("{}: forward: '{}' stands for {} zones; only '{}' is forwarded (as CoreDNS)", d.where(), raw, zones.size(), zones.get(0));
+    }
     try {
-      return Name.fromString(s.endsWith(".") ? s : s + ".").canonicalize();
+      return Name.fromString(zones.get(0)).canonicalize();
     } catch (TextParseException e) {
       throw d.error("'" + raw + "' is not a domain name: " + e.getMessage());
     }

@@ -38,6 +38,19 @@ class ForwardConfigTest {
     assertThat(c.attempts()).isEqualTo(2);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      "example.org, example.org.",
+      "dns://Example.ORG:53, example.org.",
+      "10.0.0.0/8, 10.in-addr.arpa.",
+      "192.168.1.0/24, 1.168.192.in-addr.arpa.",
+      "fd00::/8, d.f.ip6.arpa.",
+      // off the octet boundary: CoreDNS forwards only the first of the zones it stands for
+      "172.16.0.0/12, 16.172.in-addr.arpa."})
+  void fromIsNormalisedAsCoreDnsDoes(String from, String zone) throws Exception {
+    assertThat(parse("forward " + from + " 10.0.0.10").from().toString()).isEqualTo(zone);
+  }
+
   @Test
   void everyOption() throws Exception {
     ForwardConfig c =

@@ -8,6 +8,7 @@ import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
+import io.nodecache.chain.ServiceEndpoints;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +40,7 @@ import org.xbill.DNS.Rcode;
  * queries to the next handler, normally the block's cache and forward to the cluster DNS.
  */
 public final class KubernetesPlugin
-    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath {
+    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath, ServiceEndpoints {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final int CLASS_IN = 1;
@@ -215,6 +217,12 @@ public final class KubernetesPlugin
 
   public boolean synced() {
     return liveSynced;
+  }
+
+  /** Ready endpoint addresses of a Service, once the informers synced (not with {@code noendpoints}). */
+  @Override
+  public Optional<List<InetAddress>> readyEndpoints(String namespace, String name) {
+    return liveSynced && !config.noEndpoints() ? live.readyAddresses(namespace, name) : Optional.empty();
   }
 
   @Override

@@ -18,31 +18,36 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.slf4j.LoggerFactory;
 
 /**
- * The fail-open evidence for the link-local address: a pod namespace over a veth to the node, two
- * "kube-dns" backends (dnsmasq, each answering its own address) in namespaces of their own, and the
- * real server process on the node bound to 169.254.20.10 with {@code -failopen}. A steady query
- * stream runs from the pod (a child JVM, 200 queries a second for 10 s); 2.5 s in, the server is
- * SIGKILLed, 3 s later started again. Pod and host-network DNS, UDP and TCP, must reach the backends
+ * The fail-open evidence for the node-local address (169.254.20.10, and fd00::10 for IPv6): a pod
+ * namespace over a veth to the node, two "kube-dns" backends (dnsmasq, each answering its own
+ * address) in namespaces of their own, and the real server process on the node bound to the address
+ * with {@code -failopen}. A steady query
+ * stream runs from the pod (a child JVM, 50 queries a second over 32 flows); 4 s in, the server is
+ * SIGKILLed, 3 s later started again, and the stream stops 2 s after the new server listens. Pod and host-network DNS, UDP and TCP, must reach the backends
  * within a second of the kill, lose no more than a handful of queries, come back to the node after
  * the restart, and leave 0 conntrack entries for port 53.
  */
 class FailOpenLinkLocalTest {
 
-  private static final String LOCAL_IP = "169.254.20.10";
   private static final String NODE_ANSWER = "7.7.7.7";
-  private static final List<String> BACKENDS = List.of("10.201.1.2", "10.201.2.2");
   private static final List<String> BACKEND_ANSWERS = List.of("10.0.0.1", "10.0.0.2");
   /** At most a minute of queries; the test stops the stream earlier, once the node answers again. */
-  private static final int MAX_QUERIES = 6000;
-  private static final int INTERVAL_MS = 10;
+  private static final int MAX_QUERIES = 3000;
+  private static final int INTERVAL_MS = 20;
+  /**
+   * The server and the stream run at a higher CPU priority than the builds that share the test
+   * machine: what is measured is the rules' switch-over, not the scheduler starving a cold JVM.
+   */
+  private static final List<String> NICE = List.of("nice", "-n", "-10");
 
   @TempDir Path dir;
   private final List<Netns> namespaces = new ArrayList<>();
   private final List<Process> servers = new ArrayList<>();
+  private final List<Netns> backends = new ArrayList<>();
   private Netns node;
   private Netns pod;
 
@@ -52,16 +57,23 @@ class FailOpenLinkLocalTest {
     node = netns();
     pod = netns();
     Dns.link(node, pod);
-    node.sh("sysctl -qw net.ipv4.ip_forward=1");
-    for (int i = 0; i < BACKENDS.size(); i++) {
+    node.sh("sysctl -qw net.ipv4.ip_forward=1 && sysctl -qw net.ipv6.conf.all.forwarding=1");
+    for (int n = 1; n <= BACKEND_ANSWERS.size(); n++) {
       Netns backend = netns();
-      String veth = "veth-b" + (i + 1);
+      backends.add(backend);
+      String veth = "veth-b" + n;
       node.sh("ip link add " + veth + " type veth peer name eth0 netns " + backend.name);
-      node.sh("ip addr add 10.201." + (i + 1) + ".1/24 dev " + veth + " && ip link set " + veth + " up");
-      backend.sh("ip addr add " + BACKENDS.get(i) + "/24 dev eth0 && ip link set eth0 up"
-          + " && ip route add default via 10.201." + (i + 1) + ".1");
-      Dns.dnsmasq(backend, BACKENDS.get(i), BACKEND_ANSWERS.get(i));
+      node.sh("ip addr add 10.201." + n + ".1/24 dev " + veth + " && ip -6 addr add fd00:201:" + n + "::1/64 dev "
+          + veth + " nodad && ip link set " + veth + " up");
+      backend.sh("ip addr add 10.201." + n + ".2/24 dev eth0 && ip -6 addr add fd00:201:" + n + "::2/64 dev eth0 nodad"
+          + " && ip link set eth0 up && ip route add default via 10.201." + n + ".1"
+          + " && ip -6 route add default via fd00:201:" + n + "::1");
     }
+  }
+
+  /** The backends' addresses in the family of {@code localIp}. */
+  private static List<String> backendAddresses(String localIp) {
+    return localIp.contains(":") ? List.of("fd00:201:1::2", "fd00:201:2::2") : List.of("10.201.1.2", "10.201.2.2");
   }
 
   private Netns netns() {
@@ -78,77 +90,83 @@ class FailOpenLinkLocalTest {
     }
   }
 
-  @ParameterizedTest(name = "{0}: SIGKILL under a query stream, then a restart")
-  @EnumSource(value = RulesBackend.class, names = {"IPTABLES", "NFTABLES"})
-  void dnsToTheLinkLocalAddressReachesTheClusterDnsWhileTheServerIsGone(RulesBackend backend) throws Exception {
+  @ParameterizedTest(name = "{0} {1}: SIGKILL under a query stream, then a restart")
+  @CsvSource({"IPTABLES, 169.254.20.10", "NFTABLES, 169.254.20.10", "IPTABLES, fd00::10", "NFTABLES, fd00::10"})
+  void dnsToTheLocalAddressReachesTheClusterDnsWhileTheServerIsGone(RulesBackend backend, String localIp)
+      throws Exception {
+    List<String> targets = backendAddresses(localIp);
+    for (int i = 0; i < targets.size(); i++) {
+      Dns.dnsmasq(backends.get(i), targets.get(i), BACKEND_ANSWERS.get(i));
+    }
     Path corefile = dir.resolve("Corefile");
-    Files.writeString(corefile, String.join("\n", ".:53 {", "    bind " + LOCAL_IP, "    template IN A test.local {",
+    Files.writeString(corefile, String.join("\n", ".:53 {", "    bind " + localIp, "    template IN A test.local {",
         "        answer \"{{ .Name }} 60 IN A " + NODE_ANSWER + "\"", "    }", "}", ""));
     String[] flags = {
-      "-conf", corefile.toString(), "-localip", LOCAL_IP, "-interfacename", "lo", "-rules-backend",
-      backend.name().toLowerCase(), "-failopen", "-failopen-targets", String.join(",", BACKENDS), "-syncinterval", "60"
+      "-conf", corefile.toString(), "-localip", localIp, "-interfacename", "lo", "-rules-backend",
+      backend.name().toLowerCase(), "-failopen", "-failopen-targets", String.join(",", targets), "-syncinterval", "60"
     };
     Path log1 = dir.resolve("first.log");
     Process first = startServer(log1, flags);
-    await("the node answers", () -> NODE_ANSWER.equals(Dns.query(pod, LOCAL_IP, "a.test.local")), first, log1);
+    await("the node answers", () -> NODE_ANSWER.equals(Dns.query(pod, localIp, "a.test.local")), first, log1);
 
     Path streamOut = dir.resolve("stream.txt");
     Process stream =
-        pod.spawn(ProcessBuilder.Redirect.to(streamOut.toFile()), List.of(java(), "-Xmx64m", "-cp",
-            System.getProperty("java.class.path"), QueryStream.class.getName(), LOCAL_IP,
-            Integer.toString(MAX_QUERIES), Integer.toString(INTERVAL_MS), dir.resolve("stop").toString()));
+        pod.spawn(ProcessBuilder.Redirect.to(streamOut.toFile()), concat(NICE, List.of(java(), "-Xmx64m", "-cp",
+            System.getProperty("java.class.path"), QueryStream.class.getName(), localIp,
+            Integer.toString(MAX_QUERIES), Integer.toString(INTERVAL_MS), dir.resolve("stop").toString())));
     await("the stream started", () -> read(streamOut).startsWith("started "), first, log1);
     long started = Long.parseLong(read(streamOut).lines().findFirst().orElseThrow().substring(8).strip());
-    sleepUntil(started + 2_500);
+    sleepUntil(started + 4_000);
 
     long killedAt = System.currentTimeMillis();
     first.destroyForcibly(); // SIGKILL: no teardown, the rules stay
     assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
     sleepUntil(killedAt + 1_200); // past the heartbeat's one second
-    List<String> hostAfterKill = List.of(hostQuery("+notcp"), hostQuery("+tcp"));
-    List<String> podTcpAfterKill = List.of(podTcpQuery());
+    List<String> hostAfterKill = List.of(query(node, localIp, "+notcp"), query(node, localIp, "+tcp"));
+    List<String> podTcpAfterKill = List.of(query(pod, localIp, "+tcp"));
 
     sleepUntil(killedAt + 3_000);
     Path log2 = dir.resolve("second.log");
     Process second = startServer(log2, flags);
     await("the new instance is up", () -> read(log2).contains("listening on"), second, log2);
     long servingAt = System.currentTimeMillis();
-    List<String> hostAfterRestart = List.of(hostQuery("+notcp"), hostQuery("+tcp"));
-    List<String> podTcpAfterRestart = List.of(podTcpQuery());
+    List<String> hostAfterRestart = List.of(query(node, localIp, "+notcp"), query(node, localIp, "+tcp"));
+    List<String> podTcpAfterRestart = List.of(query(pod, localIp, "+tcp"));
     sleepUntil(servingAt + 2_000); // two more seconds of the stream against the restarted server
     Files.writeString(dir.resolve("stop"), "");
 
     assertThat(stream.waitFor(60, TimeUnit.SECONDS)).as("the query stream ends").isTrue();
-    int conntrackEntries = dnsConntrackEntries();
+    int conntrackEntries = dnsConntrackEntries(localIp.contains(":") ? "ipv6" : "ipv4");
     Counts counts = Counts.of(read(streamOut), killedAt, servingAt);
     String report = String.format(
-        "fail-open evidence (%s, IPv4, %s, %d queries/s): sent %d, answered by the node %d (%d before the kill,"
+        "fail-open evidence (%s, %s, %d queries/s): sent %d, answered by the node %d (%d before the kill,"
             + " %d after the restart), by the backends %d %s, lost %d (sent %s ms after the kill), first backend"
             + " answer %d ms after SIGKILL, restarted server listening %d ms after it; conntrack entries for port"
             + " 53 after recovery: %d",
-        backend, LOCAL_IP, 1000 / INTERVAL_MS, counts.sent, counts.byNode, counts.byNodeBeforeKill,
+        backend, localIp, 1000 / INTERVAL_MS, counts.sent, counts.byNode, counts.byNodeBeforeKill,
         counts.byNodeAfterRestart, counts.byBackends, counts.perBackend, counts.lost, counts.lostSentMs,
         counts.firstBackendAfterKillMs, servingAt - killedAt, conntrackEntries);
     LoggerFactory.getLogger(FailOpenLinkLocalTest.class).info(report);
     System.out.println(report);
 
     assertThat(counts.sent).as("queries sent").isLessThan(MAX_QUERIES);
-    assertThat(counts.byNodeBeforeKill).as("answered by the node before the kill").isGreaterThan(150);
+    assertThat(counts.byNodeBeforeKill).as("answered by the node before the kill").isGreaterThan(100);
     assertThat(counts.perBackend.keySet()).as("both backends answered").containsExactlyElementsOf(BACKEND_ANSWERS);
     assertThat(counts.firstBackendAfterKillMs).as("ms from SIGKILL to the first backend answer").isBetween(0L, 1_000L);
-    // Lost are the queries that reach the socket while the kernel tears the killed process down: it
-    // unmaps the JVM's memory before it closes the sockets (exit_mm before exit_files), tens of ms.
-    assertThat(counts.lost).as("queries lost").isLessThanOrEqualTo(10);
-    assertThat(counts.lostSentMs).as("when the lost queries were sent, ms after the kill").allMatch(ms -> ms > -100 && ms < 250);
+    // Lost are the queries still queued in the killed server, and those that reach its socket while the
+    // kernel tears the process down: it unmaps the JVM's memory before it closes the sockets
+    // (exit_mm before exit_files), tens of milliseconds.
+    assertThat(counts.lost).as("queries lost").isLessThanOrEqualTo(8);
+    assertThat(counts.lostSentMs).as("when the lost queries were sent, ms after the kill").allMatch(ms -> ms > -250 && ms < 250);
     assertThat(counts.backendAfterRestart).as("backend answers to queries sent once the new server listens").isZero();
-    assertThat(counts.byNodeAfterRestart).as("answered by the node after the restart").isGreaterThan(100);
+    assertThat(counts.byNodeAfterRestart).as("answered by the node after the restart").isGreaterThan(50);
     assertThat(counts.lostAfterRestart).as("queries lost around the restart").isZero();
     assertThat(hostAfterKill).as("host-network UDP and TCP after the kill").allMatch(BACKEND_ANSWERS::contains);
     assertThat(podTcpAfterKill).as("pod TCP after the kill").allMatch(BACKEND_ANSWERS::contains);
     assertThat(hostAfterRestart).as("host-network UDP and TCP after the restart").containsOnly(NODE_ANSWER);
     assertThat(podTcpAfterRestart).as("pod TCP after the restart").containsOnly(NODE_ANSWER);
     assertThat(conntrackEntries).as("conntrack entries for port 53 after recovery").isZero();
-    assertThat(read(log2)).contains("conntrack entries of DNS to [" + LOCAL_IP + "]");
+    assertThat(read(log2)).contains("conntrack entries of DNS to [" + localIp + "]");
   }
 
   /** What the stream saw, set against the moment of the kill and of the restarted server's start. */
@@ -195,20 +213,16 @@ class FailOpenLinkLocalTest {
     }
   }
 
-  private String hostQuery(String transport) {
-    return Dns.answers(node.run("dig", "@" + LOCAL_IP, "host.test.local", "A", "+short", "+tries=1", "+time=1",
+  /** One dig from {@code from} (the node: a host-network client), the first answer or "". */
+  private static String query(Netns from, String localIp, String transport) {
+    return Dns.answers(from.run("dig", "@" + localIp, "one.test.local", "A", "+short", "+tries=1", "+time=1",
         transport)).stream().findFirst().orElse("");
   }
 
-  private String podTcpQuery() {
-    return Dns.answers(pod.run("dig", "@" + LOCAL_IP, "tcp.test.local", "A", "+short", "+tries=1", "+time=1",
-        "+tcp")).stream().findFirst().orElse("");
-  }
-
-  private int dnsConntrackEntries() {
+  private int dnsConntrackEntries(String family) {
     int entries = 0;
     for (String proto : List.of("udp", "tcp")) {
-      CommandRunner.Result listed = node.run("conntrack", "-L", "-f", "ipv4", "-p", proto, "--dport", "53");
+      CommandRunner.Result listed = node.run("conntrack", "-L", "-f", family, "-p", proto, "--dport", "53");
       assertThat(listed.ok()).as(listed.stderr()).isTrue();
       entries += (int) listed.stdout().lines().filter(l -> !l.isBlank()).count();
     }
@@ -216,12 +230,18 @@ class FailOpenLinkLocalTest {
   }
 
   private Process startServer(Path log, String... flags) throws Exception {
-    List<String> argv = new ArrayList<>(List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+    List<String> argv = concat(NICE, List.of(java(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
         "io.nodecache.Main"));
     argv.addAll(List.of(flags));
     Process p = node.spawn(ProcessBuilder.Redirect.appendTo(log.toFile()), argv);
     servers.add(p);
     return p;
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   private static String java() {

@@ -26,8 +26,8 @@ import org.slf4j.LoggerFactory;
  * namespace over a veth to the node, two "kube-dns" backends (dnsmasq, each answering its own
  * address) in namespaces of their own, and the real server process on the node bound to the address
  * with {@code -failopen}. A steady query
- * stream runs from the pod (a child JVM, 50 queries a second over 32 flows); 4 s in, the server is
- * SIGKILLed, 3 s later started again, and the stream stops 2 s after the new server listens. Pod and host-network DNS, UDP and TCP, must reach the backends
+ * stream runs from the pod (a child JVM, 25 queries a second over 32 flows); 4 s in, the server is
+ * SIGKILLed, 3 s later started again, and the stream stops 3 s after the new server listens. Pod and host-network DNS, UDP and TCP, must reach the backends
  * within a second of the kill, lose no more than a handful of queries, come back to the node after
  * the restart, and leave 0 conntrack entries for port 53.
  */
@@ -36,8 +36,8 @@ class FailOpenLinkLocalTest {
   private static final String NODE_ANSWER = "7.7.7.7";
   private static final List<String> BACKEND_ANSWERS = List.of("10.0.0.1", "10.0.0.2");
   /** At most a minute of queries; the test stops the stream earlier, once the node answers again. */
-  private static final int MAX_QUERIES = 3000;
-  private static final int INTERVAL_MS = 20;
+  private static final int MAX_QUERIES = 1500;
+  private static final int INTERVAL_MS = 40;
   /**
    * The server and the stream run at a higher CPU priority than the builds that share the test
    * machine: what is measured is the rules' switch-over, not the scheduler starving a cold JVM.
@@ -132,7 +132,7 @@ class FailOpenLinkLocalTest {
     long servingAt = System.currentTimeMillis();
     List<String> hostAfterRestart = List.of(query(node, localIp, "+notcp"), query(node, localIp, "+tcp"));
     List<String> podTcpAfterRestart = List.of(query(pod, localIp, "+tcp"));
-    sleepUntil(servingAt + 2_000); // two more seconds of the stream against the restarted server
+    sleepUntil(servingAt + 3_000); // three more seconds of the stream against the restarted server
     Files.writeString(dir.resolve("stop"), "");
 
     assertThat(stream.waitFor(60, TimeUnit.SECONDS)).as("the query stream ends").isTrue();
@@ -150,16 +150,17 @@ class FailOpenLinkLocalTest {
     System.out.println(report);
 
     assertThat(counts.sent).as("queries sent").isLessThan(MAX_QUERIES);
-    assertThat(counts.byNodeBeforeKill).as("answered by the node before the kill").isGreaterThan(100);
+    assertThat(counts.byNodeBeforeKill).as("answered by the node before the kill").isGreaterThan(60);
     assertThat(counts.perBackend.keySet()).as("both backends answered").containsExactlyElementsOf(BACKEND_ANSWERS);
     assertThat(counts.firstBackendAfterKillMs).as("ms from SIGKILL to the first backend answer").isBetween(0L, 1_000L);
     // Lost are the queries still queued in the killed server, and those that reach its socket while the
     // kernel tears the process down: it unmaps the JVM's memory before it closes the sockets
     // (exit_mm before exit_files), tens of milliseconds.
-    assertThat(counts.lost).as("queries lost").isLessThanOrEqualTo(8);
-    assertThat(counts.lostSentMs).as("when the lost queries were sent, ms after the kill").allMatch(ms -> ms > -250 && ms < 250);
+    assertThat(counts.lost).as("queries lost").isLessThanOrEqualTo(6);
+    assertThat(counts.lostSentMs).as("when the lost queries were sent, ms after the kill")
+        .allMatch(ms -> ms > -500 && ms <= counts.firstBackendAfterKillMs);
     assertThat(counts.backendAfterRestart).as("backend answers to queries sent once the new server listens").isZero();
-    assertThat(counts.byNodeAfterRestart).as("answered by the node after the restart").isGreaterThan(50);
+    assertThat(counts.byNodeAfterRestart).as("answered by the node after the restart").isGreaterThan(40);
     assertThat(counts.lostAfterRestart).as("queries lost around the restart").isZero();
     assertThat(hostAfterKill).as("host-network UDP and TCP after the kill").allMatch(BACKEND_ANSWERS::contains);
     assertThat(podTcpAfterKill).as("pod TCP after the kill").allMatch(BACKEND_ANSWERS::contains);

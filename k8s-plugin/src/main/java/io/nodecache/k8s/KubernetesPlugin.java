@@ -69,6 +69,8 @@ public final class KubernetesPlugin
   private final Staleness staleness;
   private final NodePods nodePods;
   private volatile String nodeName;
+  /** The snapshot's objects, kept for {@link #readyEndpoints} until the informers have synced. */
+  private volatile ClusterState fromSnapshot;
 
   /**
    * @param serverLabel the server block's metric label
@@ -115,6 +117,7 @@ public final class KubernetesPlugin
       try {
         int n = snapshot.load(fromFile, slimmer);
         publish(ClusterView.build(fromFile, config, epochSeconds.getAsLong()));
+        fromSnapshot = fromFile;
         log.info("kubernetes: {} objects loaded from snapshot {}", n, snapshot.path());
         HeapCompaction.afterBulkLoad("the snapshot");
       } catch (IOException e) {
@@ -141,6 +144,7 @@ public final class KubernetesPlugin
 
   private void onSynced() {
     liveSynced = true;
+    fromSnapshot = null;
     log.info("kubernetes: informers synced");
     scheduler.execute(
         () -> {
@@ -219,10 +223,11 @@ public final class KubernetesPlugin
     return liveSynced;
   }
 
-  /** Ready endpoint addresses of a Service, once the informers synced (not with {@code noendpoints}). */
+  /** Ready endpoint addresses of a Service: the informers' once synced, the snapshot's before. */
   @Override
   public Optional<List<InetAddress>> readyEndpoints(String namespace, String name) {
-    return liveSynced && !config.noEndpoints() ? live.readyAddresses(namespace, name) : Optional.empty();
+    ClusterState state = liveSynced ? live : fromSnapshot;
+    return state == null || config.noEndpoints() ? Optional.empty() : state.readyAddresses(namespace, name);
   }
 
   @Override

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.chain.ServiceEndpoints;
 import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@link ServiceEndpoints} from the live informers (fabric8's mock API server): the ready addresses of
  * {@code kube-system/kube-dns-upstream} that {@code -failopen} DNATs to, following the slices as
- * they change; nothing for a Service the plugin does not know, or with {@code noendpoints}.
+ * they change, and from the snapshot file until the informers sync; nothing for a Service the plugin
+ * does not know, or with {@code noendpoints}.
  */
 class KubernetesServiceEndpointsTest {
 
@@ -73,6 +76,27 @@ class KubernetesServiceEndpointsTest {
       } finally {
         p.stop();
       }
+    }
+  }
+
+  @Test
+  void fromTheSnapshotWhileTheApiServerIsDown() throws Exception {
+    Path snap = Files.copy(KubernetesInformerTest.demoCluster(), dir.resolve("demo.yaml"));
+    int closed;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closed = s.getLocalPort();
+    }
+    String corefile = "cluster.local {\n kubernetes {\n  endpoint http://127.0.0.1:" + closed + "\n  snapshot " + snap
+        + "\n }\n}\n";
+    KubernetesPlugin p = Fixtures.plugin(Fixtures.config(corefile, Map.of()), scheduler);
+    p.start();
+    try {
+      assertThat(p.synced()).isFalse();
+      assertThat(p.readyEndpoints("demo", "web").map(l -> l.stream().map(InetAddress::getHostAddress).toList()))
+          .as("a restart with the API server down keeps the fail-open targets of the snapshot")
+          .contains(List.of("10.244.1.10", "10.244.1.11", "10.244.1.12"));
+    } finally {
+      p.stop();
     }
   }
 

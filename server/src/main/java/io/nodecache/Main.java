@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.nodecache.chain.PluginRegistry;
+import io.nodecache.chain.ServiceEndpoints;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Corefile;
 import io.nodecache.config.Flags;
@@ -20,6 +21,7 @@ import io.nodecache.server.Signals;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -134,6 +137,7 @@ public final class Main {
       }
     }
     writePidfile(flags, log);
+    node.ifPresent(n -> n.failOpenTargets(failOpenTargets(server, flags, env)));
     node.ifPresent(NodeNetworking::start); // rules only once the listeners are bound
     if (node.isPresent()) {
       setupMetricsEndpoint(flags, server, log);
@@ -184,6 +188,23 @@ public final class Main {
     } catch (Exception e) {
       log.warn("-metrics-listen-address {}: cannot bind: {}", address, e.toString());
     }
+  }
+
+  /**
+   * Where {@code -failopen} sends DNS while we are away: the ready endpoints of {@code -upstreamsvc}
+   * (in {@code POD_NAMESPACE}, else kube-system) as the first kubernetes plugin of the current
+   * Corefile sees them, else {@code -failopen-targets}.
+   */
+  private static Supplier<List<InetAddress>> failOpenTargets(NodeCache server, Flags flags, Map<String, String> env) {
+    String namespace = env.getOrDefault("POD_NAMESPACE", "kube-system");
+    return () ->
+        server.chains().stream()
+            .flatMap(chain -> chain.handlers().stream())
+            .filter(ServiceEndpoints.class::isInstance)
+            .map(handler -> ((ServiceEndpoints) handler).readyEndpoints(namespace, flags.upstreamSvc()))
+            .flatMap(Optional::stream)
+            .findFirst()
+            .orElse(flags.failOpenTargets());
   }
 
   private static void writePidfile(Flags flags, Logger log) {

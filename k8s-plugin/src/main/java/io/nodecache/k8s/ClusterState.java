@@ -1,9 +1,13 @@
 package io.nodecache.k8s;
 
+import java.net.InetAddress;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -128,6 +132,28 @@ final class ClusterState {
   /** Whether pods changed since the last call. */
   boolean drainPodsChanged() {
     return podsChanged.getAndSet(false);
+  }
+
+  /**
+   * The ready addresses of the Service's EndpointSlices (every endpoint with {@code
+   * publishNotReadyAddresses}), distinct and sorted; empty when the Service is unknown.
+   */
+  Optional<List<InetAddress>> readyAddresses(String namespace, String name) {
+    String key = key(namespace, name);
+    Slim.Service service = services.get(key);
+    if (service == null) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        slicesByService.getOrDefault(key, Set.of()).stream()
+            .map(slices::get)
+            .filter(Objects::nonNull)
+            .flatMap(slice -> slice.endpoints().stream())
+            .filter(endpoint -> endpoint.ready() || service.publishNotReady())
+            .map(endpoint -> endpoint.ip().address())
+            .distinct()
+            .sorted(Comparator.comparing(InetAddress::getHostAddress))
+            .toList());
   }
 
   static String key(String namespace, String name) {

@@ -8,6 +8,7 @@ import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
 import io.nodecache.chain.Next;
+import io.nodecache.chain.ServiceEndpoints;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.FileNotFoundException;
@@ -17,6 +18,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -38,7 +40,7 @@ import org.xbill.DNS.Rcode;
  * queries to the next handler, normally the block's cache and forward to the cluster DNS.
  */
 public final class KubernetesPlugin
-    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath {
+    implements Handler, FastPath, Lifecycle, ClientDirectory, ClientSearchPath, ServiceEndpoints {
 
   private static final Logger log = LoggerFactory.getLogger(KubernetesPlugin.class);
   private static final int CLASS_IN = 1;
@@ -67,6 +69,8 @@ public final class KubernetesPlugin
   private final Staleness staleness;
   private final NodePods nodePods;
   private volatile String nodeName;
+  /** The snapshot's objects, kept for {@link #readyEndpoints} until the informers have synced. */
+  private volatile ClusterState fromSnapshot;
 
   /**
    * @param serverLabel the server block's metric label
@@ -113,6 +117,7 @@ public final class KubernetesPlugin
       try {
         int n = snapshot.load(fromFile, slimmer);
         publish(ClusterView.build(fromFile, config, epochSeconds.getAsLong()));
+        fromSnapshot = fromFile;
         log.info("kubernetes: {} objects loaded from snapshot {}", n, snapshot.path());
         HeapCompaction.afterBulkLoad("the snapshot");
       } catch (IOException e) {
@@ -139,6 +144,7 @@ public final class KubernetesPlugin
 
   private void onSynced() {
     liveSynced = true;
+    fromSnapshot = null;
     log.info("kubernetes: informers synced");
     scheduler.execute(
         () -> {
@@ -215,6 +221,13 @@ public final class KubernetesPlugin
 
   public boolean synced() {
     return liveSynced;
+  }
+
+  /** Ready endpoint addresses of a Service: the informers' once synced, the snapshot's before. */
+  @Override
+  public Optional<List<InetAddress>> readyEndpoints(String namespace, String name) {
+    ClusterState state = liveSynced ? live : fromSnapshot;
+    return state == null || config.noEndpoints() ? Optional.empty() : state.readyAddresses(namespace, name);
   }
 
   @Override

@@ -30,6 +30,7 @@ public record Flags(
     String prometheusListenAddress,
     String rulesBackend,
     boolean failOpen,
+    List<InetAddress> failOpenTargets,
     String handoff,
     int clientMetricsTop,
     boolean help,
@@ -66,7 +67,8 @@ public record Flags(
     m.put("reloadwithsignal", new String[] {"false", "accepted for node-cache compatibility; reload is always graceful"});
     m.put("prometheus-listen-address", new String[] {":9253", "fills __PROMETHEUS__ENDPOINT__"});
     m.put("rules-backend", new String[] {"auto", "iptables, nftables or auto"});
-    m.put("failopen", new String[] {"false", "NOTRACK the kube-dns ClusterIP only while a socket listens on it"});
+    m.put("failopen", new String[] {"false", "while no socket of ours listens on a -localip address, send DNS to it to the cluster DNS (DNAT) instead of dropping it"});
+    m.put("failopen-targets", new String[] {"", "comma-separated cluster DNS addresses for -failopen when the kubernetes plugin does not know the -upstreamsvc endpoints"});
     m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
     m.put("client-metrics-top", new String[] {String.valueOf(DEFAULT_CLIENT_METRICS_TOP), "namespaces with their own series in coredns_nodecache_client_requests_total, the rest is namespace=\"other\" (0.." + MAX_CLIENT_METRICS_TOP + "; 0 turns client attribution and /debug/clients off)"});
     m.put("help", new String[] {"false", "print this help"});
@@ -119,7 +121,7 @@ public record Flags(
       v.put(name, value);
     }
     return new Flags(
-        ips(v.get("localip")),
+        ips("localip", v.get("localip")),
         v.get("conf"),
         port("dns.port", v.get("dns.port")),
         v.get("upstreamsvc"),
@@ -137,6 +139,7 @@ public record Flags(
         v.get("prometheus-listen-address"),
         backend(v.get("rules-backend")),
         bool(v, "failopen"),
+        ips("failopen-targets", v.get("failopen-targets")),
         v.get("handoff"),
         range("client-metrics-top", v.get("client-metrics-top"), 0, MAX_CLIENT_METRICS_TOP),
         bool(v, "help"),
@@ -150,7 +153,7 @@ public record Flags(
     return Boolean.parseBoolean(v.get(name));
   }
 
-  private static List<InetAddress> ips(String s) throws ConfigException {
+  private static List<InetAddress> ips(String flag, String s) throws ConfigException {
     List<InetAddress> out = new ArrayList<>();
     if (s.isBlank()) {
       return out;
@@ -158,12 +161,12 @@ public record Flags(
     for (String part : s.split(",")) {
       String p = part.trim();
       if (!p.matches("[0-9a-fA-F:.]+") || (!p.contains(".") && !p.contains(":"))) {
-        throw new ConfigException("-localip: '" + p + "' is not an IP address (expected: e.g. 169.254.20.10,fd00::10)");
+        throw new ConfigException("-" + flag + ": '" + p + "' is not an IP address (expected: e.g. 169.254.20.10,fd00::10)");
       }
       try {
         out.add(InetAddress.getByName(p));
       } catch (UnknownHostException e) {
-        throw new ConfigException("-localip: '" + p + "' is not an IP address");
+        throw new ConfigException("-" + flag + ": '" + p + "' is not an IP address");
       }
     }
     return List.copyOf(out);

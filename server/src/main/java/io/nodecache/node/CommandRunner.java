@@ -74,6 +74,11 @@ public final class CommandRunner {
     return new CommandRunner(prefix, timeout);
   }
 
+  /** False when commands run in another network namespace ({@link #inNamespace}) than this process. */
+  public boolean inOwnNetworkNamespace() {
+    return !(prefix.size() >= 2 && prefix.get(0).equals("ip") && prefix.get(1).equals("netns"));
+  }
+
   public Result run(String... argv) {
     return run(List.of(argv), null);
   }

@@ -105,8 +105,7 @@ public final class Doctor {
           flags.setupIptables(), false,
           Duration.ofSeconds(flags.syncIntervalSeconds()), RulesBackend.parse(flags.rulesBackend()),
           flags.failOpen(),
-          // as NodeNetConfig.fromFlags: every address that is not link-local fails open
-          flags.failOpen() ? flags.localIps().stream().filter(ip -> !ip.isLinkLocalAddress()).toList() : List.of());
+          flags.failOpen() ? flags.localIps() : List.of()); // as NodeNetConfig.fromFlags: every address
     } catch (IllegalArgumentException e) {
       throw new ConfigException("-" + e.getMessage());
     }
@@ -136,6 +135,9 @@ public final class Doctor {
     Xtables tools = Xtables.detect(runner);
     if (config.setupIptables()) {
       new RuleInspection(runner, config).inspect(nftables, tools).forEach(report);
+      if (config.failOpen()) {
+        report.accept(FailOpenInspection.inspect(runner, config, nftables, tools));
+      }
     } else {
       report.accept(Check.pass(RuleInspection.RULES, "not checked: -setupiptables=false (the rules are managed"
           + " elsewhere)"));

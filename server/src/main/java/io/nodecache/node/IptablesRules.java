@@ -1,5 +1,6 @@
 package io.nodecache.node;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,11 +21,15 @@ final class IptablesRules implements RulesManager {
   private final SetupErrors errors;
   /** Rules grouped by family and table, each group in node-cache's insertion order. */
   private final Map<String, List<Rule>> groups = new LinkedHashMap<>();
+  /** The fail-open chains, or null without {@code -failopen}. */
+  private final FailOpenIptables failOpen;
 
-  IptablesRules(CommandRunner runner, Xtables tools, List<Rule> rules, SetupErrors errors) {
+  IptablesRules(CommandRunner runner, Xtables tools, NodeNetConfig config, SetupErrors errors) {
     this.runner = runner;
     this.tools = tools;
     this.errors = errors;
+    this.failOpen = config.failOpen() ? new FailOpenIptables(runner, tools, config) : null;
+    List<Rule> rules = RuleTable.build(config);
     for (Rule rule : rules) {
       groups.computeIfAbsent((rule.ipv6() ? "6 " : "4 ") + rule.table(), k -> new ArrayList<>()).add(rule);
     }
@@ -36,7 +41,7 @@ final class IptablesRules implements RulesManager {
   }
 
   @Override
-  public void reconcile(ReconcileReport.Builder report) {
+  public void reconcile(ReconcileReport.Builder report, List<InetAddress> targets) {
     for (List<Rule> group : groups.values()) {
       try {
         Map<String, Integer> present = save(group.get(0));
@@ -65,10 +70,24 @@ final class IptablesRules implements RulesManager {
         errors.record(e, report);
       }
     }
+    if (failOpen != null) {
+      try {
+        failOpen.reconcile(report, targets);
+      } catch (SetupException e) {
+        errors.record(e, report);
+      }
+    }
   }
 
   @Override
   public void teardown(ReconcileReport.Builder report) {
+    if (failOpen != null) {
+      try {
+        failOpen.teardown(report);
+      } catch (SetupException e) {
+        errors.record(e, report);
+      }
+    }
     for (List<Rule> group : groups.values()) {
       try {
         Map<String, Integer> present = save(group.get(0));

@@ -1,5 +1,6 @@
 package io.nodecache.node;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,17 +25,34 @@ final class NftablesRules implements RulesManager {
           "raw_prerouting", "type filter hook prerouting priority raw; policy accept;",
           "raw_output", "type filter hook output priority raw; policy accept;",
           "filter_input", "type filter hook input priority filter; policy accept;",
-          "filter_output", "type filter hook output priority filter; policy accept;");
+          "filter_output", "type filter hook output priority filter; policy accept;",
+          "nat_prerouting", "type nat hook prerouting priority dstnat; policy accept;",
+          "nat_output", "type nat hook output priority -100; policy accept;",
+          "nat_postrouting", "type nat hook postrouting priority srcnat; policy accept;");
 
   private final CommandRunner runner;
   private final SetupErrors errors;
-  /** Chain name → header line followed by the statements, in the order they are written. */
-  private final Map<String, List<String>> expected = new LinkedHashMap<>();
+  private final NodeNetConfig config;
+  private final List<Rule> rules;
+  /** Chain name → header line followed by the statements, for the targets of the last pass. */
+  private Map<String, List<String>> expected;
+  private Map<String, String> sets = Map.of();
 
-  NftablesRules(CommandRunner runner, List<Rule> rules, SetupErrors errors) {
+  NftablesRules(CommandRunner runner, NodeNetConfig config, SetupErrors errors) {
     this.runner = runner;
     this.errors = errors;
-    for (String chain : List.of("raw_prerouting", "raw_output", "filter_input", "filter_output")) {
+    this.config = config;
+    this.rules = RuleTable.build(config);
+    this.expected = expected(List.of());
+  }
+
+  /** node-cache's statements by chain, plus the fail-open ones for {@code targets}. */
+  private Map<String, List<String>> expected(List<InetAddress> targets) {
+    Map<String, List<String>> failOpen = config.failOpen() ? FailOpenRules.nft(config, targets) : Map.of();
+    sets = config.failOpen() ? FailOpenRules.nftSets(config) : Map.of();
+    Map<String, List<String>> chains = new LinkedHashMap<>();
+    for (String chain : List.of("raw_prerouting", "raw_output", "filter_input", "filter_output",
+        "nat_prerouting", "nat_output", "nat_postrouting")) {
       List<String> lines = new ArrayList<>();
       lines.add(HEADERS.get(chain));
       for (Rule rule : rules) {
@@ -42,8 +60,12 @@ final class NftablesRules implements RulesManager {
           lines.add(rule.nftStatement());
         }
       }
-      expected.put(chain, lines);
+      lines.addAll(failOpen.getOrDefault(chain, List.of()));
+      if (lines.size() > 1 || !chain.startsWith("nat_")) {
+        chains.put(chain, lines);
+      }
     }
+    return chains;
   }
 
   /** True when kube-proxy runs in nftables mode here (its {@code ip}/{@code ip6 kube-proxy} table exists). */
@@ -60,7 +82,8 @@ final class NftablesRules implements RulesManager {
   }
 
   @Override
-  public void reconcile(ReconcileReport.Builder report) {
+  public void reconcile(ReconcileReport.Builder report, List<InetAddress> targets) {
+    expected = expected(targets);
     try {
       Map<String, List<String>> present = list();
       List<String> added = new ArrayList<>();
@@ -106,9 +129,10 @@ final class NftablesRules implements RulesManager {
     }
   }
 
-  /** The whole table as {@code nft -f} input. */
+  /** The whole table as {@code nft -f} input, for the targets of the last pass (none before it). */
   String script() {
     StringBuilder text = new StringBuilder("table inet ").append(TABLE).append(" {\n");
+    sets.forEach((name, definition) -> text.append("\tset ").append(name).append(" { ").append(definition).append(" }\n"));
     for (Map.Entry<String, List<String>> chain : expected.entrySet()) {
       text.append("\tchain ").append(chain.getKey()).append(" {\n");
       chain.getValue().forEach(line -> text.append("\t\t").append(line).append('\n'));

@@ -11,8 +11,8 @@ import io.nodecache.config.Flags;
 /**
  * What node networking sets up: the local IPs (mixed IPv4 and IPv6 allowed), the ports the rules name,
  * the interface holding the addresses, and which parts to manage. With {@code failOpen}, the NOTRACK
- * rules for {@code failOpenIps} (a subset of the local IPs, such as the kube-dns ClusterIP) only match
- * while a socket is bound to them.
+ * rules for {@code failOpenIps} (a subset of the local IPs; from the flags, all of them) only match
+ * while a socket of ours is there, and DNS to them is DNATed to the cluster DNS otherwise.
  */
 public record NodeNetConfig(
     List<InetAddress> localIps,
@@ -30,8 +30,8 @@ public record NodeNetConfig(
   /**
    * The config the command line asks for, or empty when there is nothing to manage (no
    * {@code -localip}, or neither {@code -setupinterface} nor {@code -setupiptables}). With
-   * {@code -failopen}, every local IP that is not link-local (the kube-dns ClusterIP) fails open: a
-   * link-local address has no DNAT behind it to fall back to.
+   * {@code -failopen}, every local IP fails open: the link-local address and the kube-dns ClusterIP
+   * alike are DNATed to the cluster DNS endpoints while no socket of ours listens there.
    */
   public static Optional<NodeNetConfig> fromFlags(Flags flags) throws ConfigException {
     if (flags.localIps().isEmpty() || !(flags.setupInterface() || flags.setupIptables())) {
@@ -44,9 +44,7 @@ public record NodeNetConfig(
               flags.setupInterface(), flags.setupIptables(), flags.skipTeardown(),
               Duration.ofSeconds(flags.syncIntervalSeconds()), RulesBackend.parse(flags.rulesBackend()),
               flags.failOpen(),
-              flags.failOpen()
-                  ? flags.localIps().stream().filter(ip -> !ip.isLinkLocalAddress()).toList()
-                  : List.of()));
+              flags.failOpen() ? flags.localIps() : List.of()));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("-" + e.getMessage());
     }
@@ -84,7 +82,7 @@ public record NodeNetConfig(
     }
     if (failOpen && failOpenIps.isEmpty()) {
       throw new IllegalArgumentException(
-          "failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)");
+          "failopen: no address to fail open (expected: some of the -localip addresses)");
     }
     for (InetAddress ip : failOpenIps) {
       if (!localIps.contains(ip)) {

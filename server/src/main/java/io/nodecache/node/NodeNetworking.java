@@ -3,12 +3,15 @@ package io.nodecache.node;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.nodecache.config.ConfigException;
 import io.nodecache.config.Flags;
+import java.net.InetAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +40,11 @@ public final class NodeNetworking implements AutoCloseable {
   private ScheduledExecutorService scheduler;
   private boolean firstPassDone;
   private boolean tornDown;
+  /** Where fail-open DNS goes: the cluster DNS endpoints, asked again every second. */
+  private volatile Supplier<List<InetAddress>> targets = List::of;
+  /** The targets the rules were last written for. */
+  private volatile List<InetAddress> applied;
+  private Heartbeat heartbeat;
 
   public NodeNetworking(NodeNetConfig config, MeterRegistry registry, CommandRunner runner) {
     this.config = config;
@@ -50,6 +58,15 @@ public final class NodeNetworking implements AutoCloseable {
       throws ConfigException {
     return NodeNetConfig.fromFlags(flags)
         .map(config -> new NodeNetworking(config, registry, CommandRunner.host(COMMAND_TIMEOUT)));
+  }
+
+  /**
+   * Where DNS to a fail-open address goes while no socket of ours listens there: the cluster DNS
+   * endpoints (both families; each address uses those of its own). Read at every pass and once a
+   * second, so a change of the endpoints rewrites the DNAT rules within a second or so.
+   */
+  public void failOpenTargets(Supplier<List<InetAddress>> source) {
+    this.targets = source;
   }
 
   /** Creates the interface and adds the addresses (when {@code setupInterface}); no rules yet. */
@@ -81,10 +98,21 @@ public final class NodeNetworking implements AutoCloseable {
                 return thread;
               });
     }
+    if (config.failOpen() && config.setupIptables() && runner.inOwnNetworkNamespace()) {
+      synchronized (lock) {
+        heartbeat = Heartbeat.start(config.failOpenIps()); // alive before the rules are looked at
+      }
+    }
     reconcile();
+    if (config.failOpen() && config.setupIptables()) {
+      Conntrack.forgetFailOpenFlows(runner, config);
+    }
     long period = config.syncInterval().toMillis();
     try {
       scheduler.scheduleWithFixedDelay(this::reconcileQuietly, period, period, TimeUnit.MILLISECONDS);
+      if (config.failOpen() && config.setupIptables()) {
+        scheduler.scheduleWithFixedDelay(this::checkTargets, 1, 1, TimeUnit.SECONDS);
+      }
     } catch (RejectedExecutionException e) {
       // teardown() ran meanwhile and stopped the loop before it began.
     }
@@ -104,7 +132,14 @@ public final class NodeNetworking implements AutoCloseable {
         link.ensure(report);
       }
       if (config.setupIptables()) {
-        rules().reconcile(report);
+        List<InetAddress> now = currentTargets();
+        if (config.failOpen() && !now.equals(applied)) {
+          LOG.info("fail-open: DNS to {} goes to {} while no socket of ours listens there",
+              config.failOpenIps().stream().map(Addresses::format).toList(),
+              now.isEmpty() ? "nowhere (no cluster DNS endpoint known)" : now.stream().map(Addresses::format).toList());
+        }
+        rules().reconcile(report, now);
+        applied = now;
       }
       ReconcileReport done = report.build();
       logAdded(done, firstPassDone);
@@ -132,6 +167,7 @@ public final class NodeNetworking implements AutoCloseable {
       if (config.setupIptables()) {
         rules().teardown(report);
       }
+      stopHeartbeat();
       if (config.setupInterface()) {
         link.teardown(report);
       }
@@ -149,10 +185,41 @@ public final class NodeNetworking implements AutoCloseable {
     }
   }
 
-  /** Stops the reconcile loop; does not tear down (that is {@link #teardown()}). */
+  /**
+   * Stops the reconcile loop and the heartbeat; does not tear down (that is {@link #teardown()}): with
+   * the rules left in place, host-network DNS to a fail-open address goes to the cluster DNS a second
+   * later.
+   */
   @Override
   public void close() {
     stopLoop();
+    synchronized (lock) {
+      stopHeartbeat();
+    }
+  }
+
+  private void stopHeartbeat() {
+    if (heartbeat != null) {
+      heartbeat.close();
+      heartbeat = null;
+    }
+  }
+
+  private List<InetAddress> currentTargets() {
+    try {
+      List<InetAddress> now = targets.get();
+      return now == null ? List.of() : List.copyOf(now);
+    } catch (RuntimeException e) {
+      LOG.warn("fail-open: cannot read the cluster DNS endpoints: {}", e.toString());
+      return applied == null ? List.of() : applied;
+    }
+  }
+
+  /** A full pass when the cluster DNS endpoints changed since the rules were written. */
+  private void checkTargets() {
+    if (applied != null && !currentTargets().equals(applied)) {
+      reconcileQuietly();
+    }
   }
 
   private void stopLoop() {
@@ -184,7 +251,6 @@ public final class NodeNetworking implements AutoCloseable {
   }
 
   private RulesManager chooseRules() {
-    var table = RuleTable.build(config);
     boolean nft =
         switch (config.backend()) {
           case NFTABLES -> true;
@@ -192,8 +258,8 @@ public final class NodeNetworking implements AutoCloseable {
           case AUTO -> NftablesRules.kubeProxyUsesNftables(runner);
         };
     return nft
-        ? new NftablesRules(runner, table, errors)
-        : new IptablesRules(runner, Xtables.detect(runner), table, errors);
+        ? new NftablesRules(runner, config, errors)
+        : new IptablesRules(runner, Xtables.detect(runner), config, errors);
   }
 
   private static void logAdded(ReconcileReport report, boolean back) {

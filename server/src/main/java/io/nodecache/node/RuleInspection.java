@@ -124,7 +124,7 @@ final class RuleInspection {
   }
 
   private List<Doctor.Check> nftables() throws SetupException {
-    NftablesRules writer = new NftablesRules(runner, rules, new SetupErrors(new SimpleMeterRegistry()));
+    NftablesRules writer = new NftablesRules(runner, config, new SetupErrors(new SimpleMeterRegistry()));
     Map<String, List<String>> expected = NftListing.chains(writer.script());
     CommandRunner.Result listed = runner.run("nft", "list", "table", "inet", NftablesRules.TABLE);
     Map<String, List<String>> present;

@@ -132,6 +132,41 @@ class DoctorTest {
     assertThat(lines.get("upstream 127.0.0.53:53")).contains("connection refused");
   }
 
+  @ParameterizedTest(name = "-failopen via {0}, -failopen-targets ''{1}'': {2}")
+  @CsvSource({
+    "iptables, 10.244.0.5, PASS fail-open: while no socket of ours listens, DNS to " + LOCAL_IP
+        + " is DNATed to 10.244.0.5; now answered on the node (heartbeat seen within 1 s)",
+    "nftables, 10.244.0.5, PASS fail-open: while no socket of ours listens, DNS to " + LOCAL_IP
+        + " is DNATed to 10.244.0.5; now answered on the node (heartbeat seen within 1 s)",
+    "iptables, '', FAIL fail-open: the DNAT for " + LOCAL_IP + " has no target",
+    "nftables, '', FAIL fail-open: the DNAT for " + LOCAL_IP + " has no target",
+  })
+  void failOpenIsCheckedWithItsTargetsAndWhetherTheNodeAnswersNow(String backend, String targets, String expected)
+      throws Exception {
+    setUpNode();
+    // -failopen leaves out node-cache's two raw OUTPUT NOTRACK rules for DNS: 10 of the 12 remain.
+    Process server = startServer(LOCAL_IP, 10, "-rules-backend", backend, "-failopen", "-failopen-targets", targets,
+        "-syncinterval", "3600");
+    Path resolvConf = resolvConf("nameserver " + UPSTREAM);
+    String[] flags = {"-localip", LOCAL_IP, "-interfacename", "lo", "-rules-backend", backend, "-failopen"};
+
+    Map<String, String> lines = new LinkedHashMap<>();
+    doctor(resolvConf, lines, flags);
+    assertThat(lines.get("rules")).startsWith("PASS rules:");
+    assertThat(lines.get("fail-open")).startsWith(expected);
+
+    server.destroyForcibly(); // SIGKILL: the rules stay, the heartbeat stops
+    assertThat(server.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    Thread.sleep(1_100); // the heartbeat's one second, the condition being checked
+    lines.clear();
+    doctor(resolvConf, lines, flags);
+    if (expected.startsWith("PASS")) {
+      assertThat(lines.get("fail-open")).endsWith("now failing open (no heartbeat: is nodecache running?)");
+    } else {
+      assertThat(lines.get("fail-open")).startsWith(expected).contains(" — fix: ");
+    }
+  }
+
   @ParameterizedTest(name = "IPVS owns {1}, -localip {0}: kube-proxy check passes={2}")
   @CsvSource({
     "'" + LOCAL_IP + "," + CLUSTER_IP + "', " + CLUSTER_IP + ", false",

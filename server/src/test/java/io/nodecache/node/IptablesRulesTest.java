@@ -189,7 +189,9 @@ class IptablesRulesTest {
             List.of(InetAddress.getByName("10.96.0.10")));
     NodeNetworking networking = new NodeNetworking(config, registry, netns.runner);
 
-    assertThat(networking.reconcile().added()).hasSize(22);
+    // node-cache's 22 rules, then the fail-open chains of the ClusterIP: NODECACHE-OUTPUT (raw),
+    // NODECACHE-DNAT and NODECACHE-SNAT (nat), and their four jumps (FailOpenRulesTest has the rest).
+    assertThat(networking.reconcile().added()).hasSize(22 + 3 + 4);
 
     assertThat(netns.saveRules("iptables-nft-save", "raw"))
         .contains(

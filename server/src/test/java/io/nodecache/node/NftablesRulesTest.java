@@ -175,7 +175,9 @@ class NftablesRulesTest {
             Duration.ofMinutes(10), RulesBackend.NFTABLES, true, List.of(InetAddress.getByName("10.96.0.10")));
     NodeNetworking networking = new NodeNetworking(config, new SimpleMeterRegistry(), netns.runner);
 
-    assertThat(networking.reconcile().added()).hasSize(10);
+    // node-cache's 10 statements, then fail-open's heartbeat, its two NOTRACK-while-alive statements
+    // and the masquerade (no DNAT: no target given; FailOpenRulesTest has those).
+    assertThat(networking.reconcile().added()).hasSize(10 + 4);
 
     assertThat(netns.sh("nft list chain inet nodecache raw_prerouting"))
         .contains("ip daddr 10.96.0.10 udp dport 53 socket transparent 0 notrack " + SKIP);

@@ -122,7 +122,7 @@ class RuleParsingTest {
             List.of(ip), 53, "averyveryverylongname", List.of()},
         new Object[] {"failopen: 10.96.0.10 (expected: one of the -localip addresses)", List.of(ip), 53, "lo",
             List.of(Addresses.parse("10.96.0.10"))},
-        new Object[] {"failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)",
+        new Object[] {"failopen: no address to fail open (expected: some of the -localip addresses)",
             List.of(ip), 53, "lo", List.of()});
   }
 
@@ -139,23 +139,44 @@ class RuleParsingTest {
   }
 
   @Test
-  void theCommandLineFailsOpenEveryAddressButTheLinkLocalOne() throws Exception {
+  void theCommandLineFailsOpenEveryAddress() throws Exception {
     NodeNetConfig config =
         NodeNetConfig.fromFlags(
                 Flags.parse("-localip", "169.254.20.10,10.96.0.10,fd00::10", "-failopen", "-rules-backend",
                     "nftables", "-syncinterval", "30", "-interfacename", "lo"))
             .orElseThrow();
 
-    assertThat(config.failOpenIps()).extracting(Addresses::format).containsExactly("10.96.0.10", "fd00::10");
+    assertThat(config.failOpenIps()).extracting(Addresses::format)
+        .containsExactly("169.254.20.10", "10.96.0.10", "fd00::10");
     assertThat(config.backend()).isEqualTo(RulesBackend.NFTABLES);
     assertThat(config.syncInterval()).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.interfaceName()).isEqualTo("lo");
     assertThat(NodeNetConfig.fromFlags(Flags.parse("-conf", "x"))).as("no -localip").isEmpty();
     assertThat(NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-setupinterface=false",
         "-setupiptables=false"))).isEmpty();
-    assertThatThrownBy(() -> NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-failopen")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("-failopen: no address to fail open (expected: the kube-dns ClusterIP among -localip)");
+    assertThat(NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10", "-failopen")).orElseThrow()
+        .failOpenIps()).extracting(Addresses::format).as("the link-local address alone").containsExactly("169.254.20.10");
+    assertThat(NodeNetConfig.fromFlags(Flags.parse("-localip", "169.254.20.10")).orElseThrow().failOpenIps())
+        .as("without -failopen").isEmpty();
+  }
+
+  @ParameterizedTest(name = "-failopen-targets {0}")
+  @CsvSource(
+      delimiterString = " => ",
+      value = {
+        "10.244.1.5,fd00:244::7 => 10.244.1.5;fd00:244::7",
+        "'' => ''",
+        "kube-dns => -failopen-targets: 'kube-dns' is not an IP address (expected: e.g. 169.254.20.10,fd00::10)",
+      })
+  void failOpenTargetsAreAddresses(String value, String expected) throws Exception {
+    if (expected.startsWith("-")) {
+      assertThatThrownBy(() -> Flags.parse("-failopen-targets", value)).isInstanceOf(ConfigException.class)
+          .hasMessage(expected);
+      return;
+    }
+    List<String> parsed =
+        Flags.parse("-failopen-targets", value).failOpenTargets().stream().map(Addresses::format).toList();
+    assertThat(String.join(";", parsed)).isEqualTo(expected);
   }
 
   @ParameterizedTest(name = "{0}")

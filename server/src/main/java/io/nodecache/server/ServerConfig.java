@@ -5,11 +5,15 @@ import io.nodecache.config.Corefile;
 import io.nodecache.config.Directive;
 import io.nodecache.config.ServerBlock;
 import io.nodecache.config.Values;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -164,22 +168,70 @@ record ServerConfig(
    */
   static List<InetSocketAddress> binds(ServerBlock b, int port) throws ConfigException {
     List<InetSocketAddress> out = new ArrayList<>();
-    for (Directive d : b.all("bind")) {
+    List<Directive> binds = b.all("bind");
+    for (Directive d : binds) {
       d.expectArgs(1, Integer.MAX_VALUE);
-      for (String a : d.args()) {
-        if (!a.matches("[0-9a-fA-F:.]+") || (!a.contains(".") && !a.contains(":"))) {
-          throw d.error("'" + a + "' is not an IP address (interface names are not supported)");
+      List<InetAddress> except = new ArrayList<>();
+      for (Directive o : d.block()) {
+        if (!o.name().equals("except")) {
+          throw d.unknownOption(o, "except");
         }
-        try {
-          out.add(new InetSocketAddress(InetAddress.getByName(a), port));
-        } catch (UnknownHostException e) {
-          throw d.error("'" + a + "' is not an IP address");
+        except.addAll(addresses(o.expectArgs(1, Integer.MAX_VALUE).expectNoBlock()));
+      }
+      for (InetAddress a : addresses(d)) {
+        InetSocketAddress listen = new InetSocketAddress(a, port);
+        if (!except.contains(a) && !out.contains(listen)) {
+          out.add(listen);
         }
       }
+    }
+    if (!binds.isEmpty() && out.isEmpty()) {
+      throw binds.get(0).error("no address left to bind once 'except' is applied");
     }
     if (out.isEmpty()) {
       out.add(new InetSocketAddress(port));
     }
     return out;
+  }
+
+  /**
+   * CoreDNS's bind arguments: an IP address, or the name of an interface of this host standing for its
+   * addresses, link-local ones left out (as CoreDNS does, IPv4 169.254/16 included).
+   */
+  private static List<InetAddress> addresses(Directive d) throws ConfigException {
+    List<InetAddress> out = new ArrayList<>();
+    for (String a : d.args()) {
+      NetworkInterface nic = null;
+      try {
+        nic = a.matches("[0-9a-fA-F:.]+") && (a.contains(".") || a.contains(":")) ? null : NetworkInterface.getByName(a);
+      } catch (SocketException e) {
+        throw d.error("'" + a + "': cannot list this host's interfaces: " + e.getMessage());
+      }
+      if (nic != null) {
+        for (InetAddress ia : Collections.list(nic.getInetAddresses())) {
+          if (!ia.isLinkLocalAddress()) {
+            out.add(ia instanceof Inet6Address six ? withoutScope(six) : ia);
+          }
+        }
+        continue;
+      }
+      if (!a.matches("[0-9a-fA-F:.]+") || (!a.contains(".") && !a.contains(":"))) {
+        throw d.error("'" + a + "' is neither an IP address nor an interface of this host");
+      }
+      try {
+        out.add(InetAddress.getByName(a));
+      } catch (UnknownHostException e) {
+        throw d.error("'" + a + "' is not an IP address");
+      }
+    }
+    return out;
+  }
+
+  private static InetAddress withoutScope(Inet6Address a) {
+    try {
+      return InetAddress.getByAddress(a.getAddress());
+    } catch (UnknownHostException e) {
+      throw new IllegalStateException(e); // 16 bytes are always an address
+    }
   }
 }

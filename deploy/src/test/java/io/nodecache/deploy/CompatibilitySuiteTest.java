@@ -132,6 +132,12 @@ class CompatibilitySuiteTest {
       service(admin, "default", "kubernetes", "10.96.0.1", "https", 443, "TCP");
       service(admin, "kube-system", "kube-dns", "10.96.0.10", "dns", 53, "UDP");
       service(admin, "default", "web", "10.96.0.20", "http", 80, "TCP");
+      admin.services().inNamespace("default").resource(new ServiceBuilder()
+          .withNewMetadata().withName("ext").withNamespace("default").endMetadata()
+          .withNewSpec().withClusterIP("10.96.0.30").withClusterIPs("10.96.0.30").withType("ClusterIP")
+          .withExternalIPs("203.0.113.10")
+          .addNewPort().withName("http").withPort(80).withProtocol("TCP").endPort()
+          .endSpec().build()).create();
     }
     kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, """

@@ -13,11 +13,11 @@
 # -XX:NativeMemoryTracking=summary; the archive the manifest names (AOT cache on JDK 25, CDS on 17) is made
 # for this jar and JDK first. The upstream is a second instance of our jar (template plugin: h<N>.fp.test
 # -> A, nx<N>.fp.test -> NXDOMAIN), warmed before the measured server starts. Load: the bench load
-# generator at 10,000 qps (open loop, UDP). Every point is read 6 s after its load (the manifest trims the
+# generator at 10,000 qps (open loop, UDP). Every point is read 11 s after its load (the manifest trims the
 # native heap every 5 s): VmRSS, RssAnon, RssFile (/proc/PID/status) and `jcmd PID VM.native_memory summary`.
 #   idle      node-local's default Corefile, a one-Service snapshot, after the timed starts
 #   default   the same after filling its default caches (`.` block: 9,984 success + 9,984 denial) at 10k qps
-#   100k      the `.` block's cache raised to `success 100000`, after 100,000 names at 10k qps
+#   100k      the `.` block's `cache 30` made `cache 3600 { success 100000 }`, after 100,000 names at 10k qps
 #   svc1000   a snapshot of 1,000 Services x 5 endpoints (as bench/cluster.sh generates), every name asked once
 #   svc10000  the same with 10,000 Services
 # Loopback only; every process started here is stopped at the end.

@@ -43,7 +43,7 @@ export SERVER_CPUS="${SERVER_CPUS:-1}" CLIENT_CPUS="${CLIENT_CPUS:-0}" UPSTREAM_
 export WARM_SECS="${WARM_SECS:-20}"
 # The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), except one event loop
 # (ActiveProcessorCount=1), as every peer runs one worker thread on its one pinned core.
-JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx192m -Xmn12m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The image's AOT cache (deploy/Dockerfile), made the same way for this jar by the `java` on PATH (CDS=0:
 # none); on a JDK before 25 deploy/aot-cache.sh writes a dynamic CDS archive instead.

@@ -13,7 +13,7 @@
 #   PEERS_DIR   the harness directory                        OUT        work/results dir (bench/target/compare)
 #   SKIP_HARNESS=1  only startup/memory + report from the latest harness results in OUT
 #   SKIP_CLUSTER=1  no cluster-zone section (bench/cluster.sh)
-#   CDS=0           no class-data-sharing archive (the image has one: deploy/cds-archive.sh)
+#   CDS=0           no AOT cache / class-data-sharing archive (the image has one: deploy/aot-cache.sh)
 #   NODECACHE_JAR   the server jar (default deploy/target/nodecache.jar); BUILD_NOTE says what it was built from
 # Everything listens on and talks to 127.0.0.1 only. Server pinned to CPU 1, load and NSD to CPU 0.
 set -euo pipefail
@@ -43,13 +43,18 @@ export SERVER_CPUS="${SERVER_CPUS:-1}" CLIENT_CPUS="${CLIENT_CPUS:-0}" UPSTREAM_
 export WARM_SECS="${WARM_SECS:-20}"
 # The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), except one event loop
 # (ActiveProcessorCount=1), as every peer runs one worker thread on its one pinned core.
-JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx192m -Xmn12m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
-# The image's class-data-sharing archive (deploy/Dockerfile), made the same way for this jar (CDS=0: none).
+# The image's AOT cache (deploy/Dockerfile), made the same way for this jar by the `java` on PATH (CDS=0:
+# none); on a JDK before 25 deploy/aot-cache.sh writes a dynamic CDS archive instead.
 if [[ "${CDS:-1}" == 1 ]]; then
     # shellcheck disable=SC2086
-    sh "$root/deploy/cds-archive.sh" "$jar" "$OUT/nodecache.jsa" $JAVA_OPTS >&2
-    JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$OUT/nodecache.jsa"
+    sh "$root/deploy/aot-cache.sh" "$jar" "$OUT/nodecache.aot" $JAVA_OPTS >&2
+    if [[ "$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ]]; then
+        JAVA_OPTS="$JAVA_OPTS -XX:AOTCache=$OUT/nodecache.aot"
+    else
+        JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$OUT/nodecache.aot"
+    fi
 fi
 
 # --- which Corefile

@@ -13,8 +13,9 @@ import subprocess
 WORKLOADS = ("hot", "mixed", "neg")
 
 
-# A section of RESULTS.md each run carries over unchanged, at the end (historical figures).
-KEPT_SECTION = "## Figures formerly quoted in code comments"
+# Sections of RESULTS.md each run carries over unchanged, at the end: the footprint table (written by
+# bench/footprint.sh, right before the next one) and the historical figures.
+KEPT_SECTIONS = ("## Footprint (bench/footprint.sh)", "## Figures formerly quoted in code comments")
 
 def machine():
     m = {"nproc": os.cpu_count(), "kernel": platform.release()}
@@ -221,7 +222,8 @@ def main():
     if os.path.exists(a.out):
         with open(a.out) as f:
             previous = f.read()
-        at = previous.find(KEPT_SECTION)
+        found = [i for i in (previous.find(k) for k in KEPT_SECTIONS) if i >= 0]
+        at = min(found) if found else -1
         if at >= 0:
             kept = "\n" + previous[at:].rstrip() + "\n"  # historical figures: not from this run
     with open(a.out, "w") as f:

@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  */
 class DaemonSetOnANodeTest {
 
+  /** Temurin 25, where the build machines have it: the image's JVM. */
+  private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+
+
   private static final String KUBE_DNS_POD = "10.244.255.10";
   private static final String POD_IP = "10.200.0.2";
   private static final String WEB_IP = "10.96.0.20";
@@ -163,10 +167,18 @@ class DaemonSetOnANodeTest {
     await("kube-dns answers", () -> EXTERNAL_ANSWER.equals(dig(node, KUBE_DNS_POD, "www.example.org", false)), kubeDns, kubeDnsLog);
     node.resolvConf("nameserver " + KUBE_DNS_POD + "\n"); // dnsPolicy: Default, the node's resolver
 
+    // The image's JVM (25) where the machine has it; else this one, without the two flags only 25 has.
+    Path java = JDK25;
+    if (!Files.isExecutable(JDK25)) {
+      java = Path.of(System.getProperty("java.home"), "bin", "java");
+      if (Runtime.version().feature() < 25) {
+        env.computeIfPresent("JAVA_TOOL_OPTIONS", (k, v) ->
+            v.replace("-XX:+UseCompactObjectHeaders", "").replaceAll("-XX:AOTCache=\\S+", ""));
+      }
+    }
     List<String> argv =
         new ArrayList<>(
-            List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
+            List.of(java.toString(), "-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
     argv.addAll(args);
     Path log = dir.resolve("nodecache.log");
     Process server = node.spawn(argv, env, log);

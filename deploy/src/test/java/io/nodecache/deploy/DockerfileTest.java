@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code deploy/Dockerfile}, read as text (no container engine is needed to run the tests): a JRE 17
+ * {@code deploy/Dockerfile}, read as text (no container engine is needed to run the tests): a JRE 25
  * base, the rule tools installed, the jar Maven builds copied, and an exec-form entry point that runs
  * it so the JVM receives SIGTERM itself.
  */
@@ -32,8 +32,8 @@ class DockerfileTest {
   }
 
   @Test
-  void baseIsAJava17Runtime() {
-    assertThat(instruction("FROM")).matches("eclipse-temurin:17-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
+  void baseIsAJava25Runtime() {
+    assertThat(instruction("FROM")).matches("eclipse-temurin:25-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
   }
 
   private String run(String containing) {
@@ -55,7 +55,7 @@ class DockerfileTest {
   @Test
   void copiesTheShadedJarAndRunsItWithAnExecFormEntryPoint() {
     String[] copy = instruction("COPY").split("\\s+");
-    assertThat(copy).containsExactly("deploy/target/nodecache.jar", "deploy/cds-archive.sh", "/opt/nodecache/");
+    assertThat(copy).containsExactly("deploy/target/nodecache.jar", "deploy/aot-cache.sh", "/opt/nodecache/");
     assertThat(Install.read("deploy/pom.xml")).contains("<finalName>nodecache</finalName>");
     assertThat(instruction("ENTRYPOINT")).isEqualTo("[\"java\", \"-jar\", \"/opt/nodecache/nodecache.jar\"]");
     assertThat(instructions()).noneMatch(l -> l.startsWith("USER ")); // NET_ADMIN only reaches root
@@ -65,17 +65,28 @@ class DockerfileTest {
   void buildContextIsOnlyTheJar() {
     List<String> ignore =
         Install.read("deploy/Dockerfile.dockerignore").lines().filter(l -> !l.startsWith("#") && !l.isBlank()).toList();
-    assertThat(ignore).containsExactly("*", "!deploy/target/nodecache.jar", "!deploy/cds-archive.sh");
+    assertThat(ignore).containsExactly("*", "!deploy/target/nodecache.jar", "!deploy/aot-cache.sh");
   }
 
   @Test
-  void buildsTheClassDataSharingArchiveTheDaemonSetNames() {
-    String[] cds = run("cds-archive.sh").split("\\s+");
-    assertThat(cds[0]).isEqualTo("sh");
-    assertThat(cds[1]).isEqualTo("/opt/nodecache/cds-archive.sh");
-    assertThat(cds[2]).isEqualTo("/opt/nodecache/nodecache.jar");
-    assertThat(Install.read("deploy/kubernetes/nodecache.yaml")).contains("-XX:SharedArchiveFile=" + cds[3] + "\n");
-    assertThat(Install.read("deploy/cds-archive.sh")).startsWith("#!/bin/sh"); // the image has no bash
+  void buildsTheAotCacheTheDaemonSetNamesWithItsJvmFlags() {
+    String[] aot = run("aot-cache.sh").split("\\s+");
+    assertThat(aot[0]).isEqualTo("sh");
+    assertThat(aot[1]).isEqualTo("/opt/nodecache/aot-cache.sh");
+    assertThat(aot[2]).isEqualTo("/opt/nodecache/nodecache.jar");
+    String manifest = Install.read("deploy/kubernetes/nodecache.yaml");
+    assertThat(manifest).contains("-XX:AOTCache=" + aot[3] + "\n");
+    // A cache serves only a JVM with the same GC, object headers and heap-size class: the training run
+    // gets the DaemonSet's flags for those.
+    Matcher opts = Pattern.compile("- name: JAVA_TOOL_OPTIONS\\s+value: >-\\s+((?:-\\S+\\s+)+)").matcher(manifest);
+    assertThat(opts.find()).as("JAVA_TOOL_OPTIONS in the manifest").isTrue();
+    List<String> daemonSet = List.of(opts.group(1).trim().split("\\s+"));
+    List<String> training = Arrays.asList(aot).subList(4, aot.length);
+    assertThat(daemonSet).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
+    assertThat(daemonSet).containsAll(training);
+    assertThat(training).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders")
+        .contains(daemonSet.stream().filter(f -> f.startsWith("-Xmx")).toArray(String[]::new));
+    assertThat(Install.read("deploy/aot-cache.sh")).startsWith("#!/bin/sh"); // the image has no bash
   }
 
   @Test

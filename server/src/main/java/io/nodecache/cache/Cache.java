@@ -63,8 +63,23 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   private final CacheHandoff handoff;
   /** One lookup key per thread for the fast path, so that a hit allocates no key. */
   private final ThreadLocal<CacheKey> probes = ThreadLocal.withInitial(CacheKey::probe);
-  /** One Origin per (next, zone, server): a block has a handful, the cache has an entry per name. */
-  private final ConcurrentHashMap<Origin, Origin> origins = new ConcurrentHashMap<>();
+  /**
+   * One Origin per (zone, server): a block has a handful, the cache has an entry per name. A request's
+   * own {@link Next} is a new object per request, so an Origin holding it would be one per stored
+   * entry (about 90 bytes each, and this map kept every one of them); the Origins hold {@link #latest}.
+   */
+  private final ConcurrentHashMap<Where, Origin> origins = new ConcurrentHashMap<>();
+
+  private record Where(String zone, String server) {}
+
+  /** The rest of the chain as the latest request that reached the cache saw it: what refreshes ask. */
+  final Next latest =
+      r -> {
+        Next n = downstream;
+        return n == null
+            ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
+            : n.handle(r);
+      };
 
   public Cache(CacheConfig config, PluginContext context) {
     this.config = config;
@@ -179,14 +194,17 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return n != null && n.kind != Kind.SERVFAIL && n.servable(now) ? n : null;
   }
 
-  Origin origin(Next next, String zone, String server) {
-    Origin o = new Origin(next, zone, server);
-    Origin known = origins.putIfAbsent(o, o);
-    return known == null ? o : known;
+  Origin origin(String zone, String server) {
+    return origins.computeIfAbsent(new Where(zone, server), w -> new Origin(latest, zone, server));
+  }
+
+  /** How many distinct origins the entries share (a handful per block, whatever the entry count). */
+  int origins() {
+    return origins.size();
   }
 
   private Message fromUpstream(DnsRequest r, Next next, CacheKey key, Message resp) {
-    CacheEntry e = store(key, resp, origin(next, r.zone(), r.server()));
+    CacheEntry e = store(key, resp, origin(r.zone(), r.server()));
     // Serve what later hits will serve: the capped TTL, not "1799 then 8" (CoreDNS).
     return e == null ? resp : message(e, r, config.keepTtl() ? -1 : e.ttl);
   }

@@ -28,7 +28,8 @@ final class CacheEntry {
   /**
    * Where an entry came from, so that a background refresh can ask the same chain again.
    *
-   * @param next the rest of the chain after the cache
+   * @param next the rest of the chain after the cache (the cache's {@code latest}: never one request's
+   *     own Next, which would make an Origin per entry)
    * @param zone the server-block zone of the original request
    * @param server the server label of the original request
    */

@@ -2,12 +2,10 @@ package io.nodecache.cache;
 
 import io.nodecache.cache.CacheEntry.Kind;
 import io.nodecache.cache.CacheEntry.Origin;
-import io.nodecache.chain.Next;
 import io.nodecache.wire.PreparedAnswer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -30,19 +28,9 @@ public final class CacheHandoff {
 
   private final Cache cache;
   private final String key;
-  /** The chain taken-over entries refresh through: the one the cache's last request saw. */
-  private final Next laterNext;
-
   CacheHandoff(Cache cache, String serverLabel, List<String> zones) {
     this.cache = cache;
     this.key = serverLabel + " " + String.join(",", zones);
-    this.laterNext =
-        r -> {
-          Next n = cache.downstream;
-          return n == null
-              ? CompletableFuture.failedFuture(new IllegalStateException("no query has reached the cache yet"))
-              : n.handle(r);
-        };
   }
 
   /** Identifies the cache across processes: its server block's label and zones. */
@@ -99,7 +87,7 @@ public final class CacheHandoff {
       long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * Cache.SECOND);
       long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), cache.staleNanos));
       CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
-      Origin origin = cache.origin(laterNext, h.zone(), h.server());
+      Origin origin = cache.origin(h.zone(), h.server());
       CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
       (kind == Kind.SUCCESS ? cache.success : cache.denial).put(key, e);
       taken++;

@@ -120,7 +120,7 @@ final class CacheRefresh {
             timer.cancel(false);
           }
           if (err == null && replaces(resp, e)) {
-            CacheEntry fresh = cache.store(key, resp, cache.origin(next, r.zone(), r.server()));
+            CacheEntry fresh = cache.store(key, resp, cache.origin(r.zone(), r.server()));
             out.complete(
                 fresh == null ? resp : Cache.message(fresh, r, config.keepTtl() ? -1 : fresh.ttl));
           } else {

@@ -39,6 +39,23 @@ record CompatCorefile(Path path, String text, String source, boolean kubernetesA
     return path.getFileName().toString();
   }
 
+  /**
+   * The command that starts the server, JVM options first: the built jar when the system property
+   * {@code nodecache.jar} names one ({@code mvn -pl deploy test -Dnodecache.jar=deploy/target/nodecache.jar}
+   * after a package), else this module's classpath.
+   */
+  static List<String> server(String... jvmOptions) {
+    List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    argv.addAll(List.of(jvmOptions));
+    String jar = System.getProperty("nodecache.jar");
+    if (jar != null && !jar.isBlank()) {
+      argv.addAll(List.of("-jar", Path.of(jar).toAbsolutePath().toString()));
+    } else {
+      argv.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
+    }
+    return argv;
+  }
+
   static List<CompatCorefile> all(String kind) throws IOException {
     Path dir = Install.root().resolve("deploy/src/test/resources/compat").resolve(kind);
     try (Stream<Path> s = Files.list(dir)) {

@@ -206,9 +206,9 @@ class CompatibilitySuiteTest {
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("NODE_NAME", null);
     env.putAll(c.env());
-    Process server = node.spawn(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xshare:auto", "-XX:+UseSerialGC", "-Xmx128m", "-cp", System.getProperty("java.class.path"),
-        "io.nodecache.Main", "-conf", corefile.toString(), "-pidfile", pidfile.toString()), env, log);
+    List<String> argv = CompatCorefile.server("-Xshare:auto", "-XX:+UseSerialGC", "-Xmx128m");
+    argv.addAll(List.of("-conf", corefile.toString(), "-pidfile", pidfile.toString()));
+    Process server = node.spawn(argv, env, log);
     try {
       Instant deadline = Instant.now().plusSeconds(60);
       while (!Files.exists(pidfile)) {

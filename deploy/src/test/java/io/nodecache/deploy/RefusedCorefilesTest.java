@@ -29,11 +29,9 @@ class RefusedCorefilesTest {
   void refusedWithFileLineAndReason(CompatCorefile c) throws Exception {
     Path corefile = dir.resolve("Corefile");
     Files.writeString(corefile, c.text());
-    Process p = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-            "-cp", System.getProperty("java.class.path"), "io.nodecache.Main", "-conf", corefile.toString())
-        .redirectErrorStream(true)
-        .start();
+    List<String> argv = CompatCorefile.server("-Xshare:auto", "-XX:TieredStopAtLevel=1");
+    argv.addAll(List.of("-conf", corefile.toString()));
+    Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
     boolean exited = p.waitFor(60, TimeUnit.SECONDS);
     if (!exited) {
       p.destroyForcibly();

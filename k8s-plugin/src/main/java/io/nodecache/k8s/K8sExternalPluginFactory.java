@@ -62,6 +62,13 @@ public final class K8sExternalPluginFactory implements PluginFactory {
         default -> throw d.unknownOption(o, "apex", "ttl", "headless", "fallthrough");
       }
     }
+    // like the cluster zone, answered from the live view: the block's cache never stores these zones
+    // (the root stays cacheable: it would turn the cache off for the whole block)
+    for (Name z : zones) {
+      if (!z.equals(Name.root)) {
+        ctx.localZones().add(z.toString());
+      }
+    }
     return new K8sExternal(
         new K8sExternal.Settings(zones, apex, ttl, headless, fallthrough, fallthroughAll), ctx.plugins());
   }

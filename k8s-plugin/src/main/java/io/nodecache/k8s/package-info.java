@@ -129,7 +129,9 @@
  *
  * <p><b>{@code k8s_external}</b> ({@link io.nodecache.k8s.K8sExternalPluginFactory}, chain position
  * between {@code hosts} and {@code kubernetes}, as in CoreDNS), answering names under other zones from
- * the same cluster view as the block's {@code kubernetes} handler (no second set of watches):
+ * the same cluster view as the block's {@code kubernetes} handler (no second set of watches); its
+ * zones, the root excepted, are registered as local zones, so the block's {@code cache} (which runs
+ * first) never stores their answers, as for the cluster zone:
  *
  * <pre>
  * k8s_external [ZONES...] {

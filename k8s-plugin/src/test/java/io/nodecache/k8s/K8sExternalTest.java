@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -201,5 +202,18 @@ class K8sExternalTest {
         new String[] {"k8s_external example.org {\\n transfer\\n }",
             "Corefile:7: k8s_external: unknown option 'transfer' (expected one of: apex, ttl, headless, fallthrough)"},
         new String[] {"k8s_external bad..zone", "Corefile:6: k8s_external: 'bad..zone' is not a zone name"});
+  }
+  @Test
+  void theCacheInFrontNeverStoresTheExternalZoneButStoresForwardedNames() throws Exception {
+    InetSocketAddress dns = server("k8s_external example.org\n    cache 30");
+    for (int i = 0; i < 2; i++) {
+      assertThat(lines(answer(dns, "web.demo.example.org.", Type.A), Section.ANSWER))
+          .isEqualTo(rrs("web.demo.example.org. 5 IN A 192.0.2.10"));
+      assertThat(answer(dns, "other.test.", Type.A).getRcode()).isEqualTo(Rcode.NOERROR);
+    }
+    String scrape = servers.get("k8s_external example.org\n    cache 30").meters().scrape();
+    // one hit: the second other.test.; the external zone's names are answered from the view both times
+    assertThat(scrape).containsPattern("coredns_cache_hits_total\\{[^}]*type=\"success\"[^}]*\\} 1\\.0");
+    assertThat(scrape).containsPattern("coredns_cache_misses_total\\{[^}]*\\} 1\\.0");
   }
 }

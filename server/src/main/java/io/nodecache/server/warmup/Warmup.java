@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Bounded three ways: the time limit, the query budget, and the JIT going quiet (no compilation
  * finished for {@link #QUIET} once at least {@link #MIN_BEFORE_QUIET} queries, or the whole budget
- * if smaller, were answered). Any failure is logged and the start goes on.
+ * if smaller, were answered). Any failure is logged and the start goes on. It ends with a full
+ * collection, so that the copy's garbage never costs the real server a pause.
  */
 public final class Warmup {
 
@@ -111,6 +112,9 @@ public final class Warmup {
       ended = "failed: " + e;
       log.warn("warm-up failed, starting without it: {}", e.toString());
     }
+    // The copy's caches and buffers are garbage now, some of it promoted: collect it here, before we
+    // serve, rather than in a full collection that would stop the real server later.
+    System.gc();
     long millis = (System.nanoTime() - t0) / 1_000_000;
     return load == null
         ? new Result(0, 0, 0, millis, ended)

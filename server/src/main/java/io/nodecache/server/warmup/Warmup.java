@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +57,9 @@ public final class Warmup {
    * @param udp answers received over UDP
    * @param tcp answers received over TCP
    * @param millis how long it took, scratch server start and stop included
-   * @param ended why it ended: {@code off}, {@code time}, {@code queries}, {@code jit quiet}, or
-   *     {@code failed: REASON}
+   * @param ended why it ended: {@code off}, {@code time}, {@code queries}, {@code jit quiet},
+   *     {@code clients ended} (the copy stopped answering before the budget was spent), or {@code
+   *     failed: REASON}
    */
   public record Result(long sent, long udp, long tcp, long millis, String ended) {
 
@@ -74,14 +76,15 @@ public final class Warmup {
 
   /** Runs the warm-up for the server {@code setup} describes; never throws. */
   public static Result run(Setup setup, Options options) {
-    return run(setup, options, () -> { });
+    return run(setup, options, scratch -> { });
   }
 
   /**
-   * As {@link #run(Setup, Options)}, running {@code whileRunning} once while the scratch server is up
-   * and answering (tests check what the running instance does meanwhile).
+   * As {@link #run(Setup, Options)}, giving {@code whileRunning} the scratch server's address once
+   * while it is up and answering (tests check what it answers, and what the running instance does
+   * meanwhile).
    */
-  public static Result run(Setup setup, Options options, Runnable whileRunning) {
+  public static Result run(Setup setup, Options options, Consumer<InetSocketAddress> whileRunning) {
     long t0 = System.nanoTime();
     if (options.off()) {
       return new Result(0, 0, 0, 0, "off");
@@ -98,7 +101,7 @@ public final class Warmup {
         InetSocketAddress dns = server.dnsAddresses().get(0);
         load = new WarmupLoad(scratch, dns, options.maxQueries());
         load.start(server.transport().threads());
-        ended = drive(load, deadline, options.maxQueries(), whileRunning);
+        ended = drive(load, deadline, options.maxQueries(), () -> whileRunning.accept(dns));
       } finally {
         if (load != null) {
           load.stop();
@@ -138,7 +141,7 @@ public final class Warmup {
       }
       long now = System.nanoTime();
       if (load.done()) {
-        return "queries";
+        return load.sent.get() >= maxQueries ? "queries" : "clients ended";
       }
       if (now - deadline >= 0) {
         return "time";

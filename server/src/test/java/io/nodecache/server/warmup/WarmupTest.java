@@ -99,7 +99,9 @@ class WarmupTest {
         Warmup.run(
             setupB,
             new Warmup.Options(Duration.ofSeconds(60), 2_000),
-            () -> {
+            scratch -> {
+              // The copy forwards to the stub, never to the real upstream.
+              assertThat(uncheckedA(scratch, WARM_NAME)).isEqualTo(WARM_NAME + " 300 IN A 192.0.2.1");
               // While b warms up: a answers on the shared address, b serves nothing yet.
               for (int i = 0; i < 20; i++) {
                 assertThat(uncheckedWho(dns)).isEqualTo("10.0.0.1");
@@ -126,6 +128,17 @@ class WarmupTest {
     assertThat(m.getSection(Section.ANSWER)).containsExactly(Records.rr(WARM_NAME + " 60 IN A 10.9.9.9"));
     assertThat(upstream.queries()).isEqualTo(1);
     assertThat(requests(b)).isEqualTo(2);
+  }
+
+  /** The one A record {@code dns} answers for {@code name}, as zone-file text. */
+  static String uncheckedA(InetSocketAddress dns, String name) {
+    try {
+      Message m = DnsClient.udp(dns, DnsClient.query(name, Type.A));
+      assertThat(m.getSection(Section.ANSWER)).hasSize(1);
+      return m.getSection(Section.ANSWER).get(0).toString().replaceAll("\\s+", " ");
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static String uncheckedWho(InetSocketAddress dns) {

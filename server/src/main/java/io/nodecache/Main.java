@@ -109,7 +109,7 @@ public final class Main {
         flags.handoff().isEmpty()
             ? Optional.empty()
             : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5)));
-    // The running instance's sockets, adopted instead of binding; it keeps reading them until start.
+    // The running instance's sockets, adopted instead of binding; it reads them until h.started().
     boolean takingOver = handoff.map(Handoff::takeOver).orElse(false);
     warmUp(flags, setup, takingOver, log); // compile the hot paths before the sockets are ours
     node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist

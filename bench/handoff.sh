@@ -33,7 +33,8 @@ OUT="${OUT:-$root/bench/target/handoff}"
 JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx192m -Xmn12m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 NICE="${NICE:-$([[ $(id -u) == 0 ]] && echo -10 || echo 0)}"
-nice_() { if [[ "$NICE" != 0 ]]; then nice -n "$NICE" "$@"; else "$@"; fi; }
+nice_=()
+[[ "$NICE" != 0 ]] && nice_=(nice -n "$NICE") # a command prefix, not a function: $! must be java's pid
 rm -rf "$OUT" && mkdir -p "$OUT/run"
 
 # --- upstream: a nodecache answering bench.test from a hosts file (NXDOMAIN for the nx names)
@@ -80,7 +81,7 @@ trap cleanup EXIT
 start() {
     local log="$1"; shift
     # shellcheck disable=SC2086
-    nice_ java $JAVA_OPTS -jar "$jar" "$@" ${EXTRA_FLAGS:-} >"$log" 2>&1 &
+    "${nice_[@]}" java $JAVA_OPTS -jar "$jar" "$@" ${EXTRA_FLAGS:-} >"$log" 2>&1 &
     started=$!
     pids+=("$started")
 }
@@ -89,7 +90,11 @@ wait_log() { # wait_log FILE TEXT SECONDS
     for ((i = 0; i < $3 * 10; i++)); do grep -q "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done
     echo "timed out waiting for '$2' in $1" >&2; cat "$1" >&2; return 1
 }
-stop() { kill -TERM "$1" 2>/dev/null || true; timeout 30 tail --pid="$1" -f /dev/null || kill -KILL "$1" 2>/dev/null || true; }
+stop() { # SIGTERM, then SIGKILL if it has not exited within 30 s
+    kill -TERM "$1" 2>/dev/null || true
+    timeout 30 tail --pid="$1" -f /dev/null || { echo "pid $1 ignored SIGTERM: killed" >&2; kill -KILL "$1" 2>/dev/null || true; }
+    wait "$1" 2>/dev/null || true
+}
 
 start "$OUT/upstream.log" -conf "$OUT/Corefile.upstream" -quiet
 upstream=$started
@@ -102,9 +107,9 @@ run() { # run MODE ROUND
     start "$dir/old.log" -conf "$OUT/Corefile" -handoff "$sock"
     local old=$started
     wait_log "$dir/old.log" "listening on" 60
-    nice_ dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$WARM_SECS" -Q "$QPS" >/dev/null 2>&1 # a warm instance
+    "${nice_[@]}" dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$WARM_SECS" -Q "$QPS" >/dev/null 2>&1 # a warm instance
     local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
-    nice_ dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$DURATION" -Q "$QPS" -t 2 -v >"$dir/dnsperf.txt" 2>&1 &
+    "${nice_[@]}" dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$DURATION" -Q "$QPS" -t 2 -v >"$dir/dnsperf.txt" 2>&1 &
     local perf=$!
     local new=""
     if [[ "$mode" != none ]]; then

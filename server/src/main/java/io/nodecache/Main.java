@@ -18,6 +18,7 @@ import io.nodecache.server.NodeCache;
 import io.nodecache.server.Reloader;
 import io.nodecache.server.Setup;
 import io.nodecache.server.Signals;
+import io.nodecache.server.warmup.Warmup;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
@@ -86,16 +87,17 @@ public final class Main {
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ConfigSource source = new ConfigSource(flags, env, meters);
     NodeCache server;
+    Setup setup;
     Optional<NodeNetworking> node;
     String text;
     try {
       text = source.text();
       Corefile corefile = source.parse(text);
-      server =
-          NodeCache.build(
-              new Setup(
-                  corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, PluginRegistry.builtin(),
-                  flags.clientMetricsTop()));
+      setup =
+          new Setup(
+              corefile, env, meters, Ticker.systemTicker(), ListenerOptions.DEFAULTS, 0, PluginRegistry.builtin(),
+              flags.clientMetricsTop());
+      server = NodeCache.build(setup);
       node = NodeNetworking.forFlags(flags, meters);
     } catch (ConfigException e) {
       System.err.println("nodecache: " + e.getMessage());
@@ -110,7 +112,9 @@ public final class Main {
         flags.handoff().isEmpty()
             ? Optional.empty()
             : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5)));
-    handoff.ifPresent(Handoff::takeOver); // the running instance's sockets, adopted instead of binding
+    // The running instance's sockets, adopted instead of binding; it reads them until h.started().
+    boolean takingOver = handoff.map(Handoff::takeOver).orElse(false);
+    warmUp(flags, setup, takingOver, log); // compile the hot paths before the sockets are ours
     node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();
@@ -205,6 +209,19 @@ public final class Main {
             .flatMap(Optional::stream)
             .findFirst()
             .orElse(flags.failOpenTargets());
+  }
+
+  /**
+   * The warm-up: up to {@code -warmup} while the running instance whose sockets we took keeps serving
+   * them, up to {@code -warmup-cold} (off by default) when nobody does; {@code -warmup-queries} at most.
+   */
+  private static void warmUp(Flags flags, Setup setup, boolean takingOver, Logger log) {
+    Warmup.Options options =
+        new Warmup.Options(takingOver ? flags.warmup() : flags.warmupCold(), flags.warmupQueries());
+    Warmup.Result r = Warmup.run(setup, options);
+    if (!options.off()) {
+      log.info("warm-up: {}", r);
+    }
   }
 
   private static void writePidfile(Flags flags, Logger log) {

@@ -2,6 +2,7 @@ package io.nodecache.config;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +34,9 @@ public record Flags(
     List<InetAddress> failOpenTargets,
     String handoff,
     int clientMetricsTop,
+    Duration warmup,
+    Duration warmupCold,
+    int warmupQueries,
     boolean help,
     boolean version,
     boolean plugins,
@@ -43,6 +47,10 @@ public record Flags(
   public static final int DEFAULT_CLIENT_METRICS_TOP = 20;
   /** The largest K accepted: the metric's cardinality is (K + 1) × rcodes seen. */
   public static final int MAX_CLIENT_METRICS_TOP = 200;
+  /** The longest {@code -warmup} accepted. */
+  public static final Duration MAX_WARMUP = Duration.ofSeconds(60);
+  /** The longest {@code -warmup-cold} accepted: nobody answers the node's DNS meanwhile. */
+  public static final Duration MAX_WARMUP_COLD = Duration.ofSeconds(2);
 
   /** Flag name to its help text and default, in the order {@code --help} prints them. */
   public static final Map<String, String[]> SPEC = spec();
@@ -71,6 +79,9 @@ public record Flags(
     m.put("failopen-targets", new String[] {"", "comma-separated cluster DNS addresses for -failopen when the kubernetes plugin does not know the -upstreamsvc endpoints"});
     m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
     m.put("client-metrics-top", new String[] {String.valueOf(DEFAULT_CLIENT_METRICS_TOP), "namespaces with their own series in coredns_nodecache_client_requests_total, the rest is namespace=\"other\" (0.." + MAX_CLIENT_METRICS_TOP + "; 0 turns client attribution and /debug/clients off)"});
+    m.put("warmup", new String[] {"3s", "with -handoff, when a running instance hands its sockets over: longest warm-up (synthetic queries through a throw-away copy of the server) before taking them; it keeps serving meanwhile (0 turns it off)"});
+    m.put("warmup-cold", new String[] {"0", "longest warm-up of a start that takes over from nobody: nothing answers meanwhile (0 turns it off; at most 2s)"});
+    m.put("warmup-queries", new String[] {"50000", "most queries of a warm-up (0 turns it off)"});
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
     m.put("plugins", new String[] {"false", "list the plugins this build holds, in chain order, and exit"});
@@ -142,6 +153,9 @@ public record Flags(
         ips("failopen-targets", v.get("failopen-targets")),
         v.get("handoff"),
         range("client-metrics-top", v.get("client-metrics-top"), 0, MAX_CLIENT_METRICS_TOP),
+        duration("warmup", v.get("warmup"), MAX_WARMUP),
+        duration("warmup-cold", v.get("warmup-cold"), MAX_WARMUP_COLD),
+        range("warmup-queries", v.get("warmup-queries"), 0, 10_000_000),
         bool(v, "help"),
         bool(v, "version"),
         bool(v, "plugins"),
@@ -186,6 +200,19 @@ public record Flags(
     } catch (NumberFormatException e) {
       throw new ConfigException("-" + flag + ": '" + s + "' is not a number (expected: " + min + ".." + max + ")");
     }
+  }
+
+  private static Duration duration(String flag, String s, Duration max) throws ConfigException {
+    Duration d;
+    try {
+      d = Values.duration(new Directive(flag, List.of(s), List.of(), new Location("-" + flag, 0)), s.trim());
+    } catch (ConfigException e) {
+      throw new ConfigException("-" + flag + ": '" + s + "' is not a duration (expected: e.g. 500ms, 3s; 0 turns it off)");
+    }
+    if (d.compareTo(max) > 0) {
+      throw new ConfigException("-" + flag + ": " + s + " (expected: at most " + max.toSeconds() + "s)");
+    }
+    return d;
   }
 
   private static String nonEmpty(String flag, String s) throws ConfigException {

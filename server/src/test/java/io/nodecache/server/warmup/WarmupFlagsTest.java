@@ -1,0 +1,45 @@
+package io.nodecache.server.warmup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.nodecache.config.ConfigException;
+import io.nodecache.config.Flags;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The warm-up's flags: {@code -warmup}, {@code -warmup-cold}, {@code -warmup-queries}. */
+class WarmupFlagsTest {
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "                                  | PT3S    | PT0S   | 50000",
+        "-warmup 500ms                     | PT0.5S  | PT0S   | 50000",
+        "-warmup=0                         | PT0S    | PT0S   | 50000",
+        "-warmup 1m -warmup-queries 7      | PT1M    | PT0S   | 7",
+        "-warmup-cold 2s -warmup-queries=0 | PT3S    | PT2S   | 0",
+      })
+  void accepted(String args, Duration warmup, Duration cold, int queries) throws ConfigException {
+    Flags f = Flags.parse(args == null ? new String[0] : args.trim().split(" "));
+    assertThat(f.warmup()).isEqualTo(warmup);
+    assertThat(f.warmupCold()).isEqualTo(cold);
+    assertThat(f.warmupQueries()).isEqualTo(queries);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "-warmup soon          | -warmup: 'soon' is not a duration (expected: e.g. 500ms, 3s; 0 turns it off)",
+        "-warmup 61s           | -warmup: 61s (expected: at most 60s)",
+        "-warmup-cold 3s       | -warmup-cold: 3s (expected: at most 2s)",
+        "-warmup-queries -1    | -warmup-queries: -1 (expected: 0..10000000)",
+        "-warmup-queries lots  | -warmup-queries: 'lots' is not a number (expected: 0..10000000)",
+      })
+  void refused(String args, String message) {
+    assertThatThrownBy(() -> Flags.parse(args.trim().split(" "))).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+}

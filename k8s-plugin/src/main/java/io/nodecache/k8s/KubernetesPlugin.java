@@ -146,11 +146,10 @@ public final class KubernetesPlugin
     liveSynced = true;
     fromSnapshot = null;
     log.info("kubernetes: informers synced");
-    scheduler.execute(
-        () -> {
-          rebuild();
-          HeapCompaction.afterBulkLoad("the initial lists");
-        });
+    scheduler.execute(() -> {
+      rebuild();
+      HeapCompaction.afterBulkLoad("the initial lists");
+    });
   }
 
   /** Called by informer callbacks: only flips a flag and schedules a build, never blocks. */
@@ -298,10 +297,6 @@ public final class KubernetesPlugin
     return false;
   }
 
-  List<Name> zones() {
-    return config.zones();
-  }
-
   /** The view answers come from, null before the first or while {@code stale_after} holds it back. */
   ClusterView currentView() {
     return stale() ? null : view.get();
@@ -349,9 +344,7 @@ public final class KubernetesPlugin
 
   @Override
   public String unavailable() {
-    if (nodeName == null) {
-      return "NODE_NAME is not set, so this node's pods are not watched";
-    }
-    return config.hasApi() ? null : "no API server to watch this node's pods (snapshot only)";
+    return nodeName == null ? "NODE_NAME is not set, so this node's pods are not watched"
+        : config.hasApi() ? null : "no API server to watch this node's pods (snapshot only)";
   }
 }

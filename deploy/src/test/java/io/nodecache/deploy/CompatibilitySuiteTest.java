@@ -132,12 +132,7 @@ class CompatibilitySuiteTest {
       service(admin, "default", "kubernetes", "10.96.0.1", "https", 443, "TCP");
       service(admin, "kube-system", "kube-dns", "10.96.0.10", "dns", 53, "UDP");
       service(admin, "default", "web", "10.96.0.20", "http", 80, "TCP");
-      admin.services().inNamespace("default").resource(new ServiceBuilder()
-          .withNewMetadata().withName("ext").withNamespace("default").endMetadata()
-          .withNewSpec().withClusterIP("10.96.0.30").withClusterIPs("10.96.0.30").withType("ClusterIP")
-          .withExternalIPs("203.0.113.10")
-          .addNewPort().withName("http").withPort(80).withProtocol("TCP").endPort()
-          .endSpec().build()).create();
+      service(admin, "default", "ext", "10.96.0.30", "http", 80, "TCP", "203.0.113.10");
     }
     kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, """
@@ -159,10 +154,10 @@ class CompatibilitySuiteTest {
   }
 
   private static void service(KubernetesClient admin, String ns, String name, String ip, String port, int number,
-      String protocol) {
+      String protocol, String... externalIps) {
     admin.services().inNamespace(ns).resource(new ServiceBuilder()
         .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .withNewSpec().withClusterIP(ip).withClusterIPs(ip).withType("ClusterIP")
+        .withNewSpec().withClusterIP(ip).withClusterIPs(ip).withType("ClusterIP").withExternalIPs(externalIps)
         .addNewPort().withName(port).withPort(number).withProtocol(protocol).endPort()
         .endSpec().build()).create();
   }

@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import io.nodecache.chain.BlockPlugins;
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Fallthrough;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Next;
@@ -37,7 +38,7 @@ import org.xbill.DNS.Type;
  */
 final class K8sExternal implements Handler, FastPath {
 
-  record Settings(List<Name> zones, String apex, int ttl, boolean headless, List<Name> fallthrough, boolean fallthroughAll) {}
+  record Settings(List<Name> zones, String apex, int ttl, boolean headless, Fallthrough fallthrough) {}
 
   private final Settings settings;
   private final BlockPlugins plugins;
@@ -106,7 +107,7 @@ final class K8sExternal implements Handler, FastPath {
     ExternalLookup.Found found =
         ExternalLookup.find(view, k.answerer().records(), zone, lower, type, settings.headless(), settings.zones().get(0));
     if (found.items().isEmpty() && found.ptrs().isEmpty()) {
-      if (found.rcode() == Rcode.NXDOMAIN && fallsThrough(lower)) {
+      if (found.rcode() == Rcode.NXDOMAIN && settings.fallthrough().matches(lower)) {
         return next.handle(request);
       }
       m.getHeader().setRcode(found.rcode());
@@ -195,17 +196,5 @@ final class K8sExternal implements Handler, FastPath {
       }
     }
     return best;
-  }
-
-  private boolean fallsThrough(Name name) {
-    if (settings.fallthroughAll()) {
-      return true;
-    }
-    for (Name z : settings.fallthrough()) {
-      if (name.subdomain(z)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -1,5 +1,6 @@
 package io.nodecache.k8s;
 
+import io.nodecache.chain.Fallthrough;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
@@ -70,7 +71,7 @@ public final class K8sExternalPluginFactory implements PluginFactory {
       }
     }
     return new K8sExternal(
-        new K8sExternal.Settings(zones, apex, ttl, headless, fallthrough, fallthroughAll), ctx.plugins());
+        new K8sExternal.Settings(zones, apex, ttl, headless, new Fallthrough(fallthroughAll, fallthrough)), ctx.plugins());
   }
 
   private static Name name(Directive d, String z) throws ConfigException {

@@ -1,6 +1,7 @@
 package io.nodecache.file;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Fallthrough;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
@@ -56,17 +57,14 @@ final class FileHandler implements Handler, FastPath, Lifecycle {
 
   private final List<Slot> slots;
   private final Duration reload;
-  private final List<Name> fallthrough;
-  private final boolean fallthroughAll;
+  private final Fallthrough fallthrough;
   private final ScheduledExecutorService scheduler;
   private ScheduledFuture<?> reloader;
 
-  FileHandler(List<Slot> slots, Duration reload, List<Name> fallthrough, boolean fallthroughAll,
-      ScheduledExecutorService scheduler) {
+  FileHandler(List<Slot> slots, Duration reload, Fallthrough fallthrough, ScheduledExecutorService scheduler) {
     this.slots = List.copyOf(slots);
     this.reload = reload;
-    this.fallthrough = List.copyOf(fallthrough);
-    this.fallthroughAll = fallthroughAll;
+    this.fallthrough = fallthrough;
     this.scheduler = scheduler;
   }
 
@@ -139,7 +137,7 @@ final class FileHandler implements Handler, FastPath, Lifecycle {
     }
     ZoneLookup.Result r = ZoneLookup.lookup(z, qname, qtype, request.dnssecOk());
     if (r.answer().isEmpty() && r.kind() != ZoneLookup.Kind.NODATA && r.kind() != ZoneLookup.Kind.DELEGATION
-        && fallsThrough(qname)) {
+        && fallthrough.matches(qname)) {
       return next.handle(request);
     }
     Message m = Responses.error(request.query(), r.kind() == ZoneLookup.Kind.NXDOMAIN ? Rcode.NXDOMAIN : Rcode.NOERROR);
@@ -195,15 +193,4 @@ final class FileHandler implements Handler, FastPath, Lifecycle {
     return best;
   }
 
-  private boolean fallsThrough(Name qname) {
-    if (fallthroughAll) {
-      return true;
-    }
-    for (Name z : fallthrough) {
-      if (qname.subdomain(z)) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

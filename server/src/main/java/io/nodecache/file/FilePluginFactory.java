@@ -1,5 +1,6 @@
 package io.nodecache.file;
 
+import io.nodecache.chain.Fallthrough;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.PluginContext;
 import io.nodecache.chain.PluginFactory;
@@ -63,7 +64,7 @@ public final class FilePluginFactory implements PluginFactory {
     for (Name origin : origins) {
       slots.add(new FileHandler.Slot(origin, file, read(d, file, origin, reload)));
     }
-    return new FileHandler(slots, reload, fallthrough, fallthroughAll, ctx.scheduler());
+    return new FileHandler(slots, reload, new Fallthrough(fallthroughAll, fallthrough), ctx.scheduler());
   }
 
   /**

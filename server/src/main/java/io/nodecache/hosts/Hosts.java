@@ -1,6 +1,7 @@
 package io.nodecache.hosts;
 
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.Fallthrough;
 import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Handler;
 import io.nodecache.chain.Lifecycle;
@@ -63,6 +64,7 @@ final class Hosts implements Handler, Lifecycle, FastPath {
   private volatile int[] hashes = new int[0];
   private final byte[][] zoneWires;
   private final byte[][] fallthroughWires;
+  private final Fallthrough fallthrough;
   private volatile FileTime seen;
   private ScheduledFuture<?> reloader;
   private final HostsMetrics metrics;
@@ -74,6 +76,7 @@ final class Hosts implements Handler, Lifecycle, FastPath {
     this.inline = HostsTable.parse(settings.inline(), settings.reverse());
     this.zoneWires = settings.zones().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
     this.fallthroughWires = settings.fallthrough().stream().map(Name::toWireCanonical).toArray(byte[][]::new);
+    this.fallthrough = new Fallthrough(settings.fallthroughAll(), settings.fallthrough());
     use(inline);
   }
 
@@ -175,7 +178,7 @@ final class Hosts implements Handler, Lifecycle, FastPath {
     List<InetAddress> ips = t.byName.get(name);
     List<Name> ptrs = t.byReverse.get(name);
     if (ips == null && ptrs == null) {
-      if (fallsThrough(name)) {
+      if (fallthrough.matches(name)) {
         return next.handle(request);
       }
       m.getHeader().setRcode(Rcode.NXDOMAIN);
@@ -208,15 +211,4 @@ final class Hosts implements Handler, Lifecycle, FastPath {
     return false;
   }
 
-  private boolean fallsThrough(Name name) {
-    if (settings.fallthroughAll()) {
-      return true;
-    }
-    for (Name z : settings.fallthrough()) {
-      if (name.subdomain(z)) {
-        return true;
-      }
-    }
-    return false;
-  }
 }

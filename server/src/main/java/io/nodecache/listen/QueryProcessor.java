@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
@@ -197,9 +196,8 @@ public final class QueryProcessor {
       send(query, Responses.error(query, Rcode.REFUSED), client, protocol, responder, 65535);
       return;
     }
-    OPTRecord opt = query.getOPT();
-    boolean dnssecOk = opt != null && (opt.getFlags() & ExtendedFlags.DO) != 0;
-    route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype, bytes.length, dnssecOk);
+    DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
+    route.metrics().request(tcp, client.getAddress() instanceof Inet6Address, qtype, bytes.length, request.dnssecOk());
     if (qtype == Type.ANY && !route.chain().has("any")) {
       // Our own RFC 8482 answer; a block with the any plugin answers ANY through its chain instead.
       Message any = Responses.minimalAny(query);
@@ -208,7 +206,6 @@ public final class QueryProcessor {
       route.metrics().responseSize(tcp, send(query, any, client, protocol, responder, route.chain().udpPayloadLimit()));
       return;
     }
-    DnsRequest request = new DnsRequest(query, client, local, protocol, route.zone(), server);
     inFlight.incrementAndGet();
     Chain.Run run = route.chain().handle(request);
     run.answer().whenComplete(

@@ -201,9 +201,10 @@ record ServerConfig(
   private static List<InetAddress> addresses(Directive d) throws ConfigException {
     List<InetAddress> out = new ArrayList<>();
     for (String a : d.args()) {
-      NetworkInterface nic = null;
+      boolean literal = a.matches("[0-9a-fA-F:.]+") && (a.contains(".") || a.contains(":"));
+      NetworkInterface nic;
       try {
-        nic = a.matches("[0-9a-fA-F:.]+") && (a.contains(".") || a.contains(":")) ? null : NetworkInterface.getByName(a);
+        nic = literal ? null : NetworkInterface.getByName(a);
       } catch (SocketException e) {
         throw d.error("'" + a + "': cannot list this host's interfaces: " + e.getMessage());
       }
@@ -215,7 +216,7 @@ record ServerConfig(
         }
         continue;
       }
-      if (!a.matches("[0-9a-fA-F:.]+") || (!a.contains(".") && !a.contains(":"))) {
+      if (!literal) {
         throw d.error("'" + a + "' is neither an IP address nor an interface of this host");
       }
       try {

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
  */
 final class Shards<K, V> {
 
-  private static final int COUNT = 256;
+  private static final int BITS = 8;
+  private static final int COUNT = 1 << BITS;
 
   private final Map<K, V>[] shards;
 
@@ -51,10 +52,14 @@ final class Shards<K, V> {
     return new Editor<>(shards.clone());
   }
 
-  private static int index(Object key) {
-    int h = key.hashCode();
-    h ^= h >>> 16;
-    return h & (COUNT - 1);
+  /**
+   * The shard of a key: the top {@link #BITS} bits of its hash times a golden-ratio constant. Not the low bits:
+   * each shard's HashMap picks buckets by the low bits of {@code h ^ (h >>> 16)}, so a shard chosen by
+   * those same bits put all its keys into one bucket of every table up to 256 slots, and the buckets
+   * became trees (a 56-byte TreeNode per entry instead of a 32-byte Node, and tree walks on lookup).
+   */
+  static int index(Object key) {
+    return (key.hashCode() * 0x9E3779B9) >>> (32 - BITS);
   }
 
   /** Changes to a copy; shards are copied on their first write. */

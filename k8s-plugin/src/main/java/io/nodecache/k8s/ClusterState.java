@@ -1,6 +1,7 @@
 package io.nodecache.k8s;
 
 import java.net.InetAddress;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -22,8 +23,13 @@ final class ClusterState {
 
   final Map<String, Slim.Service> services = new ConcurrentHashMap<>();
   final Map<String, Slim.Slice> slices = new ConcurrentHashMap<>();
-  /** Slice keys by the {@code namespace/service} key their label names. */
-  final Map<String, Set<String>> slicesByService = new ConcurrentHashMap<>();
+  /**
+   * Slice keys by the {@code namespace/service} key their label names: a {@code String} for the one
+   * slice most Services have, a {@code String[]} for more; replaced, never changed in place. Not a
+   * concurrent set per Service: that cost about 220 bytes a Service (a map, its key-set view, a
+   * 16-slot table and a node) to hold one key.
+   */
+  private final Map<String, Object> slicesByService = new ConcurrentHashMap<>();
   final Set<String> namespaces = ConcurrentHashMap.newKeySet();
   /** Namespaces holding at least one service (a snapshot may list services without namespaces). */
   final Map<String, Integer> servicesPerNamespace = new ConcurrentHashMap<>();
@@ -40,10 +46,11 @@ final class ClusterState {
     if (s == null) {
       return;
     }
-    if (services.put(s.key(), s) == null) {
+    String key = s.key();
+    if (services.put(key, s) == null) {
       servicesPerNamespace.merge(s.namespace(), 1, Integer::sum);
     }
-    changed(s.key());
+    changed(key);
   }
 
   void removeService(String namespace, String name) {
@@ -58,14 +65,16 @@ final class ClusterState {
     if (s == null) {
       return;
     }
-    Slim.Slice old = slices.put(s.key(), s);
+    String key = s.key();
+    Slim.Slice old = slices.put(key, s);
     if (old != null && old.service() != null && !Objects.equals(old.service(), s.service())) {
       unindex(old);
       dirty.add(old.serviceKey());
     }
     if (s.service() != null) {
-      slicesByService.computeIfAbsent(s.serviceKey(), k -> ConcurrentHashMap.newKeySet()).add(s.key());
-      changed(s.serviceKey());
+      String serviceKey = s.serviceKey();
+      slicesByService.compute(serviceKey, (k, v) -> withKey(v, key));
+      changed(serviceKey);
     } else if (old != null) {
       onChange.run();
     }
@@ -80,10 +89,44 @@ final class ClusterState {
   }
 
   private void unindex(Slim.Slice s) {
-    slicesByService.computeIfPresent(s.serviceKey(), (k, set) -> {
-      set.remove(s.key());
-      return set.isEmpty() ? null : set;
-    });
+    String key = s.key();
+    slicesByService.computeIfPresent(s.serviceKey(), (k, v) -> withoutKey(v, key));
+  }
+
+  /** The keys of the slices labelled with the Service's {@code namespace/name} key, in no order. */
+  List<String> sliceKeys(String serviceKey) {
+    Object v = slicesByService.get(serviceKey);
+    if (v == null) {
+      return List.of();
+    }
+    return v instanceof String one ? List.of(one) : List.of((String[]) v);
+  }
+
+  private static Object withKey(Object v, String key) {
+    if (v == null || v.equals(key)) {
+      return key;
+    }
+    if (v instanceof String one) {
+      return new String[] {one, key};
+    }
+    String[] keys = (String[]) v;
+    for (String k : keys) {
+      if (k.equals(key)) {
+        return keys;
+      }
+    }
+    String[] more = Arrays.copyOf(keys, keys.length + 1);
+    more[keys.length] = key;
+    return more;
+  }
+
+  private static Object withoutKey(Object v, String key) {
+    if (v instanceof String one) {
+      return one.equals(key) ? null : one;
+    }
+    String[] keys = (String[]) v;
+    String[] kept = Arrays.stream(keys).filter(k -> !k.equals(key)).toArray(String[]::new);
+    return kept.length == keys.length ? keys : kept.length == 1 ? kept[0] : kept.length == 0 ? null : kept;
   }
 
   void putNamespace(String ns) {
@@ -145,7 +188,7 @@ final class ClusterState {
       return Optional.empty();
     }
     return Optional.of(
-        slicesByService.getOrDefault(key, Set.of()).stream()
+        sliceKeys(key).stream()
             .map(slices::get)
             .filter(Objects::nonNull)
             .flatMap(slice -> slice.endpoints().stream())

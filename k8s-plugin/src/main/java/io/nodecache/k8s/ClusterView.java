@@ -144,10 +144,7 @@ final class ClusterView {
   }
 
   private static List<Slim.Slice> slicesOf(ClusterState state, String serviceKey) {
-    Set<String> keys = state.slicesByService.get(serviceKey);
-    if (keys == null) {
-      return List.of();
-    }
+    List<String> keys = state.sliceKeys(serviceKey);
     List<Slim.Slice> out = new ArrayList<>(keys.size());
     for (String k : keys) {
       Slim.Slice s = state.slices.get(k);

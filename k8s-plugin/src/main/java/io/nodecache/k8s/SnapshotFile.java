@@ -48,7 +48,7 @@ final class SnapshotFile {
     return path;
   }
 
-  /** Reads the file into {@code state}; returns the number of objects read. */
+  /** Reads the file into {@code state}, which it leaves with no changes pending; returns the number of objects read. */
   int load(ClusterState state, Slimmer slimmer) throws IOException {
     Object parsed;
     try (InputStream in = Files.newInputStream(path)) {
@@ -82,6 +82,9 @@ final class SnapshotFile {
       }
       n++;
     }
+    // A loaded state is built in full (ClusterView.build), never updated: without this its set of
+    // changed services would hold every Service's key for the life of the process.
+    state.drainDirty();
     return n;
   }
 

@@ -85,6 +85,15 @@ class ClusterViewTest {
     assertThat(v3.memo().size()).as("namespaces changed: nothing kept").isZero();
   }
 
+  @Test
+  void aLoadedSnapshotKeepsNoPendingChanges() throws Exception {
+    ClusterState state = new ClusterState();
+    int objects = new SnapshotFile(Fixtures.resource("test-cluster.yaml")).load(state, new Slimmer(false));
+    assertThat(objects).isPositive();
+    assertThat(state.services).isNotEmpty();
+    assertThat(state.drainDirty()).as("changed services left in a state only ever built in full").isEmpty();
+  }
+
   private static List<String> answers(Answerer answerer, ClusterView view, K8sConfig config) {
     List<String> out = new ArrayList<>();
     Name zone = config.zones().get(0);

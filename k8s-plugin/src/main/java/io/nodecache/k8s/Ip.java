@@ -5,17 +5,20 @@ import java.net.UnknownHostException;
 import java.util.Arrays;
 
 /**
- * An IPv4 or IPv6 address as its 4 or 16 bytes, usable as a map key; with the textual, dashed and
- * reverse-name forms DNS needs.
+ * An IPv4 or IPv6 address, usable as a map key; with the textual, dashed and reverse-name forms DNS
+ * needs. An IPv4 address is held in an int, with no array: a 10,000-Service cluster view holds 60,000
+ * addresses, and a 4-byte array is 16 bytes more each.
  */
 public final class Ip {
 
-  private final byte[] bytes;
-  private final int hash;
+  /** The IPv4 address's bits, or the hash of the IPv6 address. */
+  private final int bits;
+  /** The 16 bytes of an IPv6 address; null for IPv4. */
+  private final byte[] v6;
 
   private Ip(byte[] bytes) {
-    this.bytes = bytes;
-    this.hash = hash(bytes);
+    this.v6 = bytes.length == 4 ? null : bytes;
+    this.bits = hash(bytes);
   }
 
   /**
@@ -92,16 +95,18 @@ public final class Ip {
   }
 
   public boolean isV4() {
-    return bytes.length == 4;
+    return v6 == null;
   }
 
   public byte[] bytes() {
-    return bytes.clone();
+    return v6 == null
+        ? new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits}
+        : v6.clone();
   }
 
   public InetAddress address() {
     try {
-      return InetAddress.getByAddress(bytes);
+      return InetAddress.getByAddress(bytes());
     } catch (UnknownHostException e) {
       throw new IllegalStateException(e); // cannot happen for 4 or 16 bytes
     }
@@ -111,11 +116,11 @@ public final class Ip {
   @Override
   public String toString() {
     if (isV4()) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bits >>> 24) + "." + (bits >>> 16 & 0xff) + "." + (bits >>> 8 & 0xff) + "." + (bits & 0xff);
     }
     int[] g = new int[8];
     for (int i = 0; i < 8; i++) {
-      g[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+      g[i] = ((v6[2 * i] & 0xff) << 8) | (v6[2 * i + 1] & 0xff);
     }
     int bestStart = -1;
     int bestLen = 1; // RFC 5952 §4.2.2: a single zero group is not shortened
@@ -217,11 +222,11 @@ public final class Ip {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Ip other && hash == other.hash && Arrays.equals(bytes, other.bytes);
+    return o instanceof Ip other && bits == other.bits && Arrays.equals(v6, other.v6);
   }
 
   @Override
   public int hashCode() {
-    return hash;
+    return bits;
   }
 }

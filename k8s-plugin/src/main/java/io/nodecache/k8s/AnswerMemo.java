@@ -17,9 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AnswerMemo {
 
-  private record Entry(PreparedAnswer answer, String service) {}
-
-  private final Map<Key, Entry> answers = new ConcurrentHashMap<>();
+  /** Each stored key is its own value: it holds the answer (one object an answer, not a key and an entry). */
+  private final Map<Key, Key> answers = new ConcurrentHashMap<>();
   private final AtomicInteger size = new AtomicInteger();
   private final int capacity;
   private final ThreadLocal<Key> probes = ThreadLocal.withInitial(Key::new);
@@ -32,9 +31,9 @@ final class AnswerMemo {
   PreparedAnswer get(FastQuery q) {
     Key probe = probes.get();
     probe.set(q.qnameLower(), q.qnameLength(), q.qnameHash(), q.qtype());
-    Entry e = answers.get(probe);
+    Key e = answers.get(probe);
     probe.name = null;
-    return e == null ? null : e.answer();
+    return e == null ? null : e.answer;
   }
 
   /**
@@ -48,7 +47,9 @@ final class AnswerMemo {
     }
     Key k = new Key();
     k.set(canonicalWire, canonicalWire.length, hash(canonicalWire), type);
-    if (answers.putIfAbsent(k, new Entry(answer, service)) == null) {
+    k.answer = answer;
+    k.service = service;
+    if (answers.putIfAbsent(k, k) == null) {
       size.incrementAndGet();
     }
   }
@@ -56,7 +57,7 @@ final class AnswerMemo {
   /** Takes over the answers of {@code old} that depend on one service not in {@code changed}. */
   void carryFrom(AnswerMemo old, Set<String> changed) {
     old.answers.forEach((k, e) -> {
-      if (e.service() != null && !changed.contains(e.service()) && size.get() < capacity) {
+      if (e.service != null && !changed.contains(e.service) && size.get() < capacity) {
         answers.put(k, e);
         size.incrementAndGet();
       }
@@ -82,11 +83,15 @@ final class AnswerMemo {
     return h;
   }
 
+  /** A question (the probe of a lookup), or once stored, a question and its answer. */
   private static final class Key {
     private byte[] name;
     private int length;
     private int nameHash;
     private int type;
+    private PreparedAnswer answer;
+    /** The {@code name.namespace} of the only service the answer depends on, or null. */
+    private String service;
 
     void set(byte[] name, int length, int nameHash, int type) {
       this.name = name;

@@ -23,9 +23,10 @@ final class ClusterView {
 
   /**
    * A service and its ready endpoints; {@code ports[i]} are the ports of the slice that holds {@code
-   * ready[i]} (shared lists, not copies).
+   * ready[i]} (shared lists, not copies). {@code key} is its {@code name.namespace}, the one string the
+   * view's index and the memo's answers that depend on the service share.
    */
-  record ServiceEntry(Slim.Service service, Slim.Endpoint[] ready, List<?>[] ports) {
+  record ServiceEntry(String key, Slim.Service service, Slim.Endpoint[] ready, List<?>[] ports) {
 
     @SuppressWarnings("unchecked")
     List<Slim.Port> portsOf(int i) {
@@ -41,6 +42,9 @@ final class ClusterView {
    * one ServiceEntry or a ServiceEntry[] (each service once). The targets are found in the entry when
    * asked ({@link #reverse}), not stored: a 10,000-Service view held 60,000 PtrTargets (16 B each).
    */
+
+  private static final Slim.Endpoint[] NO_ENDPOINTS = new Slim.Endpoint[0];
+  private static final List<?>[] NO_PORTS = new List<?>[0];
 
   private final Shards<String, ServiceEntry> services;
   private final Set<String> namespaces;
@@ -103,7 +107,7 @@ final class ClusterView {
         continue;
       }
       ServiceEntry e = entry(svc, config.noEndpoints() ? List.of() : slicesOf(state, key));
-      services.put(svc.name() + "." + svc.namespace(), e);
+      services.put(e.key(), e);
       for (Ip ip : svc.clusterIps()) {
         addReverse(reverse, ip, e);
       }
@@ -187,7 +191,7 @@ final class ClusterView {
 
   private static ServiceEntry entry(Slim.Service svc, List<Slim.Slice> slices) {
     if (svc.kind() == Slim.Kind.EXTERNAL_NAME || slices.isEmpty()) {
-      return new ServiceEntry(svc, new Slim.Endpoint[0], new List<?>[0]);
+      return new ServiceEntry(svc.name() + "." + svc.namespace(), svc, NO_ENDPOINTS, NO_PORTS);
     }
     int n = 0;
     for (Slim.Slice s : slices) {
@@ -212,7 +216,7 @@ final class ClusterView {
       ready = Arrays.copyOf(ready, i);
       ports = Arrays.copyOf(ports, i);
     }
-    return new ServiceEntry(svc, ready, ports);
+    return new ServiceEntry(svc.name() + "." + svc.namespace(), svc, ready, ports);
   }
 
   private static void addReverse(Shards.Editor<Ip, Object> reverse, Ip ip, ServiceEntry e) {
@@ -241,6 +245,15 @@ final class ClusterView {
   /** The service {@code name} in {@code namespace} (lower case), or null. */
   ServiceEntry service(String name, String namespace) {
     return services.get(name + "." + namespace);
+  }
+
+  /**
+   * The view's own instance of a {@code name.namespace} key when it holds that service, else {@code
+   * key}: a memoized answer keeps this string, so each answer need not hold a copy.
+   */
+  String sharedKey(String key) {
+    ServiceEntry e = key == null ? null : services.get(key);
+    return e == null ? key : e.key();
   }
 
   /** True when the namespace exists (a Namespace object or a service in it) and is exposed. */

@@ -261,7 +261,7 @@ public final class KubernetesPlugin
     }
     if (m.getRcode() != Rcode.REFUSED && !r.perAddress) { // per-address answers: never on the fast path
       v.memo().put(qname.canonicalize().toWireCanonical(), request.type(), PreparedAnswer.of(m),
-          Answerer.dependency(qname, zone, m));
+          v.sharedKey(Answerer.dependency(qname, zone, m)));
     }
     return CompletableFuture.completedFuture(m);
   }

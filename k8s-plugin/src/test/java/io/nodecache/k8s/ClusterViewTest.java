@@ -74,6 +74,9 @@ class ClusterViewTest {
           Answerer.dependency(Name.fromString(name), zone, m));
     }
     assertThat(v1.memo().size()).isEqualTo(4);
+    assertThat(v1.sharedKey(new String("a.ns"))).as("the view's own key string, for the memo")
+        .isSameAs(v1.service("a", "ns").key());
+    assertThat(v1.sharedKey("absent.ns")).isEqualTo("absent.ns");
 
     state.putService(new Slim.Service("ns", "b", Slim.Kind.CLUSTER_IP, List.of(Ip.parse("10.96.0.2")),
         List.of(), null, false, List.of()));

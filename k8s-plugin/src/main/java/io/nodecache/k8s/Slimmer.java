@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Turns fabric8 objects into {@link Slim} records, dropping every field DNS does not need and sharing
- * repeated strings and ports (every Service of a namespace holds the same namespace string).
+ * repeated strings, ports and port lists (every Service of a namespace holds the same namespace string).
  */
 final class Slimmer {
 
@@ -29,6 +29,7 @@ final class Slimmer {
   private final boolean keepPodNames;
   private final Map<String, String> strings = new ConcurrentHashMap<>();
   private final Map<Slim.Port, Slim.Port> ports = new ConcurrentHashMap<>();
+  private final Map<List<Slim.Port>, List<Slim.Port>> portLists = new ConcurrentHashMap<>();
 
   Slimmer(boolean keepPodNames) {
     this.keepPodNames = keepPodNames;
@@ -59,7 +60,7 @@ final class Slimmer {
       String target = spec.getExternalName();
       // CoreDNS answers a CNAME only when externalName is a name, not an address.
       String cname = target == null || target.isBlank() || Ip.parse(target) != null ? null : absolute(lower(target));
-      return new Slim.Service(ns, name, Slim.Kind.EXTERNAL_NAME, List.of(), List.copyOf(ps), cname, notReady, externalIps(s));
+      return new Slim.Service(ns, name, Slim.Kind.EXTERNAL_NAME, List.of(), ports(ps), cname, notReady, externalIps(s));
     }
     List<String> texts = spec.getClusterIPs();
     if (texts == null || texts.isEmpty()) {
@@ -73,7 +74,7 @@ final class Slimmer {
       }
     }
     Slim.Kind kind = ips.isEmpty() ? Slim.Kind.HEADLESS : Slim.Kind.CLUSTER_IP;
-    return new Slim.Service(ns, name, kind, List.copyOf(ips), List.copyOf(ps), null, notReady, externalIps(s));
+    return new Slim.Service(ns, name, kind, List.copyOf(ips), ports(ps), null, notReady, externalIps(s));
   }
 
   /** {@code spec.externalIPs} and the load balancer's ingress IPs, in that order, each once. */
@@ -137,7 +138,7 @@ final class Slimmer {
       }
     }
     String service = svc == null ? null : lower(svc);
-    return new Slim.Slice(ns, lower(m.getName()), service, List.copyOf(eps), List.copyOf(ps));
+    return new Slim.Slice(ns, lower(m.getName()), service, List.copyOf(eps), ports(ps));
   }
 
   /** A Pod that holds its addresses ({@code pods verified}); null for finished or unscheduled pods. */
@@ -166,6 +167,16 @@ final class Slimmer {
     }
     String ns = share(lower(m.getNamespace() == null ? "default" : m.getNamespace()));
     return new Slim.Pod(ns, lower(m.getName()), List.copyOf(ips));
+  }
+
+  /** One shared list for each distinct port list: most Services and slices of a cluster repeat a few. */
+  private List<Slim.Port> ports(List<Slim.Port> ps) {
+    List<Slim.Port> list = List.copyOf(ps);
+    if (portLists.size() > SHARED_LIMIT) {
+      portLists.clear();
+    }
+    List<Slim.Port> prev = portLists.putIfAbsent(list, list);
+    return prev == null ? list : prev;
   }
 
   private Slim.Port port(String name, String protocol, int number) {

@@ -6,44 +6,73 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
-/** The shard maps of the view: keys spread over their buckets, and copy-on-write leaves old maps alone. */
+/** The shard maps of the view: keys spread over their slots, edits match a HashMap and leave old maps alone. */
 class ShardsTest {
 
-  /** HashMap turns a bucket into a tree (56-byte nodes, slower lookups) at 8 entries. */
-  private static final int TREEIFY_THRESHOLD = 8;
-
   @Test
-  void neighbouringAddressesAndServiceNamesDoNotPileUpInOneBucket() {
-    // the reverse index of bench/cluster.sh's 10,000 Services: cluster IPs and 5 endpoint ranges
-    assertSpread(70_000, i -> Ip.parse(i < 10_000
+  void neighbouringAddressesAndServiceNamesDoNotPileUp() {
+    // the reverse index of bench/cluster.sh's 10,000 Services: cluster IPs and 5 endpoint ranges that
+    // share their low 16 bits
+    assertShortProbes(70_000, i -> Ip.parse(i < 10_000
         ? "10.96." + (1 + i / 250) + "." + (1 + i % 250)
         : "10." + (100 + i / 10_000) + "." + ((i % 10_000) >> 8) + "." + (i & 255)));
-    assertSpread(10_000, i -> "svc" + i + ".ns" + i % 100);
+    assertShortProbes(10_000, i -> "svc" + i + ".ns" + i % 100);
   }
 
-  private static void assertSpread(int count, IntFunction<Object> key) {
-    List<List<Object>> shards = new ArrayList<>();
-    for (int s = 0; s < 256; s++) {
-      shards.add(new ArrayList<>());
-    }
+  private static void assertShortProbes(int count, IntFunction<Object> key) {
+    Shards.Editor<Object, Integer> e = Shards.<Object, Integer>empty().edit();
     for (int i = 0; i < count; i++) {
-      Object k = key.apply(i);
-      shards.get(Shards.index(k)).add(k);
+      e.put(key.apply(i), i);
     }
-    int worst = 0;
-    for (List<Object> keys : shards) {
-      int table = Integer.highestOneBit(Math.max(1, (int) (keys.size() / 0.75f)) * 2 - 1);
-      Map<Integer, Integer> buckets = new HashMap<>();
-      for (Object k : keys) {
-        int h = k.hashCode();
-        buckets.merge((h ^ (h >>> 16)) & (Math.max(16, table) - 1), 1, Integer::sum);
+    Shards<Object, Integer> s = e.done();
+    assertThat(s.size()).isEqualTo(count);
+    for (int i = 0; i < count; i += 997) {
+      assertThat(s.get(key.apply(i))).isEqualTo(i);
+    }
+    // linear probing three quarters full with a well-mixed hash: runs of a few slots; keys that share
+    // their hash's bits under the shard bits would make runs of hundreds
+    assertThat(s.longestProbe()).as("longest distance of a key from its first slot").isLessThan(48);
+  }
+
+  @Test
+  void randomEditsMatchAHashMap() {
+    SplittableRandom random = new SplittableRandom(7);
+    Map<Ip, Integer> expected = new HashMap<>();
+    Shards<Ip, Integer> current = Shards.empty();
+    List<Shards<Ip, Integer>> published = new ArrayList<>();
+    List<Map<Ip, Integer>> snapshots = new ArrayList<>();
+    for (int round = 0; round < 40; round++) {
+      Shards.Editor<Ip, Integer> e = current.edit();
+      for (int op = 0; op < 500; op++) {
+        Ip ip = Ip.parse("10.0." + random.nextInt(8) + "." + random.nextInt(256));
+        if (random.nextInt(3) == 0) {
+          assertThat(e.remove(ip)).isEqualTo(expected.remove(ip));
+        } else {
+          int v = random.nextInt();
+          e.put(ip, v);
+          expected.put(ip, v);
+        }
       }
-      worst = Math.max(worst, buckets.values().stream().mapToInt(Integer::intValue).max().orElse(0));
+      current = e.done();
+      published.add(current);
+      snapshots.add(new HashMap<>(expected));
     }
-    assertThat(worst).as("most keys in one bucket of a shard's HashMap").isLessThan(TREEIFY_THRESHOLD);
+    for (int r = 0; r < published.size(); r++) { // every published map still holds what it held
+      Shards<Ip, Integer> s = published.get(r);
+      Map<Ip, Integer> m = snapshots.get(r);
+      assertThat(s.size()).isEqualTo(m.size());
+      for (int a = 0; a < 8 * 256; a++) {
+        Ip ip = Ip.parse("10.0." + (a >> 8) + "." + (a & 255));
+        assertThat(s.get(ip)).as("round %d, %s", r, ip).isEqualTo(m.get(ip));
+      }
+      List<Integer> values = new ArrayList<>();
+      s.forEachValue(values::add);
+      assertThat(values).containsExactlyInAnyOrderElementsOf(m.values());
+    }
   }
 
   @Test

@@ -37,17 +37,16 @@ final class ClusterView {
   /** A PTR target: a service's cluster IP ({@code endpoint} null) or one of its endpoints. */
   record PtrTarget(ServiceEntry entry, Slim.Endpoint endpoint) {}
 
-  /*
-   * The reverse index maps an address to the services that hold it, as a cluster IP or an endpoint:
-   * one ServiceEntry or a ServiceEntry[] (each service once). The targets are found in the entry when
-   * asked ({@link #reverse}), not stored: a 10,000-Service view held 60,000 PtrTargets (16 B each).
-   */
-
   private static final Slim.Endpoint[] NO_ENDPOINTS = new Slim.Endpoint[0];
   private static final List<?>[] NO_PORTS = new List<?>[0];
 
   private final Shards<String, ServiceEntry> services;
   private final Set<String> namespaces;
+  /**
+   * An address to the services that hold it, as a cluster IP or an endpoint: one ServiceEntry or a
+   * ServiceEntry[] (each service once). The targets are found in the entry when asked ({@link
+   * #reverse}), not stored: a 10,000-Service view held 60,000 PtrTargets (16 B each).
+   */
   private final Shards<Ip, Object> reverse;
   private final Set<String> podAddresses;
   private final long serial;

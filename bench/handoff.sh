@@ -4,14 +4,15 @@
 # over, and the old one gets SIGTERM once the new one listens (what the DaemonSet's maxSurge rollout
 # does). The same run without a hand-off is the baseline. Modes, alternated round by round:
 #   none      one instance serves the whole run
-#   handoff   hand-off with the default warm-up (-warmup 3s)
-#   cold      hand-off with -warmup 0 (the new JVM takes the sockets while its code is cold)
+#   handoff   hand-off with the defaults: warm-up (-warmup 3s) at a lower CPU priority (-warmup-nice 10)
+#   samenice  hand-off with the warm-up at the old instance's priority (-warmup-nice 0)
+#   cold      hand-off with -warmup 0 -warmup-nice 0 (the new JVM takes the sockets while its code is cold)
 # Prints p50/p99/p99.9/max (ms, from dnsperf -v per-query latencies) and answered/sent per run, then
 # the median per mode. Everything on 127.0.0.1.
 #
 #   mvn -B -q package -DskipTests      # first (or NODECACHE_JAR=...): this script builds nothing
 #   bench/handoff.sh                   # ROUNDS=3 DURATION=20 QPS=8000 SWITCH_AT=5
-#   MODES="none handoff" ROUNDS=5 bench/handoff.sh
+#   MODES="none handoff" ROUNDS=5 bench/handoff.sh      (default MODES="none handoff samenice cold")
 #
 # Environment: NODECACHE_JAR (default deploy/target/nodecache.jar), JAVA_OPTS (default: the
 # DaemonSet's JVM flags from deploy/kubernetes/nodecache.yaml without its CDS archive), PORT (5410;
@@ -28,9 +29,9 @@ jar="${NODECACHE_JAR:-$root/deploy/target/nodecache.jar}"
 command -v dnsperf >/dev/null || { echo "dnsperf missing: apt-get install dnsperf" >&2; exit 2; }
 
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-20}" QPS="${QPS:-8000}" SWITCH_AT="${SWITCH_AT:-5}"
-PORT="${PORT:-5410}" NAMES="${NAMES:-5000}" WARM_SECS="${WARM_SECS:-10}" MODES="${MODES:-none handoff cold}"
+PORT="${PORT:-5410}" NAMES="${NAMES:-5000}" WARM_SECS="${WARM_SECS:-10}" MODES="${MODES:-none handoff samenice cold}"
 OUT="${OUT:-$root/bench/target/handoff}"
-JAVA_OPTS="${JAVA_OPTS:--Xms32m -Xmx192m -Xmn12m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 NICE="${NICE:-$([[ $(id -u) == 0 ]] && echo -10 || echo 0)}"
 nice_=()
@@ -115,7 +116,8 @@ run() { # run MODE ROUND
     if [[ "$mode" != none ]]; then
         sleep "$SWITCH_AT"
         local flags=()
-        [[ "$mode" == cold ]] && flags=(-warmup 0)
+        [[ "$mode" == samenice ]] && flags=(-warmup-nice 0)
+        [[ "$mode" == cold ]] && flags=(-warmup 0 -warmup-nice 0)
         start "$dir/new.log" -conf "$OUT/Corefile" -handoff "$sock" "${flags[@]}"
         new=$started
         wait_log "$dir/new.log" "listening on" 60

@@ -19,6 +19,7 @@ import io.nodecache.server.Reloader;
 import io.nodecache.server.Setup;
 import io.nodecache.server.Signals;
 import io.nodecache.server.warmup.Warmup;
+import io.nodecache.server.warmup.WarmupPriority;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
@@ -83,6 +84,9 @@ public final class Main {
       System.out.println("nodecache " + BuildInfo.VERSION);
       return 0;
     }
+    // A running instance probably answers at -handoff: start and warm up behind it (-warmup-nice).
+    WarmupPriority priority =
+        WarmupPriority.lower(!flags.handoff().isEmpty() && Files.exists(Path.of(flags.handoff())) ? flags.warmupNice() : 0);
     Map<String, String> env = System.getenv();
     PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ConfigSource source = new ConfigSource(flags, env, meters);
@@ -114,7 +118,13 @@ public final class Main {
             : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5)));
     // The running instance's sockets, adopted instead of binding; it reads them until h.started().
     boolean takingOver = handoff.map(Handoff::takeOver).orElse(false);
+    if (!takingOver) {
+      priority.restore(); // nobody serves the node's DNS: every cycle is ours
+    }
     warmUp(flags, setup, takingOver, log); // compile the hot paths before the sockets are ours
+    if (takingOver) {
+      priority.restore(); // from here on we serve the node's DNS
+    }
     node.ifPresent(NodeNetworking::prepareInterface); // the listeners bind -localip, so it must exist
     try {
       server.start();

@@ -188,7 +188,7 @@ class ManifestTest {
     Container c = container(objects);
     assertThat(c.getImage()).isEqualTo(Install.IMAGE);
     var caps = c.getSecurityContext().getCapabilities();
-    assertThat(caps.getAdd()).contains("NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE");
+    assertThat(caps.getAdd()).contains("NET_ADMIN", "NET_RAW", "NET_BIND_SERVICE", "SYS_NICE");
     assertThat(caps.getDrop()).containsExactly("ALL");
     assertThat(c.getSecurityContext().getPrivileged()).isNotEqualTo(Boolean.TRUE);
   }

@@ -37,6 +37,7 @@ public record Flags(
     Duration warmup,
     Duration warmupCold,
     int warmupQueries,
+    int warmupNice,
     boolean help,
     boolean version,
     boolean plugins,
@@ -82,6 +83,7 @@ public record Flags(
     m.put("warmup", new String[] {"3s", "with -handoff, when a running instance hands its sockets over: longest warm-up (synthetic queries through a throw-away copy of the server) before taking them; it keeps serving meanwhile (0 turns it off)"});
     m.put("warmup-cold", new String[] {"0", "longest warm-up of a start that takes over from nobody: nothing answers meanwhile (0 turns it off; at most 2s)"});
     m.put("warmup-queries", new String[] {"50000", "most queries of a warm-up (0 turns it off)"});
+    m.put("warmup-nice", new String[] {"10", "with -handoff, when taking over: how much lower the CPU priority (nice) of this process is from its start to the take-over, so the serving instance keeps its CPU; needs CAP_SYS_NICE to get the priority back, else it stays unchanged (0 turns it off; at most 19)"});
     m.put("help", new String[] {"false", "print this help"});
     m.put("version", new String[] {"false", "print the version"});
     m.put("plugins", new String[] {"false", "list the plugins this build holds, in chain order, and exit"});
@@ -156,6 +158,7 @@ public record Flags(
         duration("warmup", v.get("warmup"), MAX_WARMUP),
         duration("warmup-cold", v.get("warmup-cold"), MAX_WARMUP_COLD),
         range("warmup-queries", v.get("warmup-queries"), 0, 10_000_000),
+        range("warmup-nice", v.get("warmup-nice"), 0, 19),
         bool(v, "help"),
         bool(v, "version"),
         bool(v, "plugins"),

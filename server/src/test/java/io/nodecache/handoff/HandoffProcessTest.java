@@ -3,6 +3,7 @@ package io.nodecache.handoff;
 import static io.nodecache.handoff.HandoffTest.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.nodecache.testing.Privileged;
 import io.nodecache.testing.TestUpstream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,10 +14,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,8 +44,8 @@ class HandoffProcessTest {
     final Process process;
     final List<String> lines = new CopyOnWriteArrayList<>();
 
-    Server(List<String> args) throws IOException {
-      List<String> cmd = new ArrayList<>();
+    Server(List<String> prefix, List<String> args) throws IOException {
+      List<String> cmd = new ArrayList<>(prefix);
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.nodecache.Main"));
       cmd.addAll(args);
@@ -96,11 +100,16 @@ class HandoffProcessTest {
   }
 
   private Server start(String corefile, String... extra) throws IOException {
+    return start(List.of(), corefile, extra);
+  }
+
+  /** A server process started by {@code prefix} (a wrapper command such as setpriv). */
+  private Server start(List<String> prefix, String corefile, String... extra) throws IOException {
     Path conf = dir.resolve("Corefile-" + servers.size());
     Files.writeString(conf, corefile);
     List<String> args = new ArrayList<>(List.of("-conf", conf.toString()));
     args.addAll(List.of(extra));
-    Server s = new Server(args);
+    Server s = new Server(prefix, args);
     servers.add(s);
     return s;
   }
@@ -224,5 +233,67 @@ class HandoffProcessTest {
       System.out.println("RESULT two processes, SO_REUSEPORT overlap without hand-off: " + load);
       assertThat(load.failed.get()).as(load.toString()).isZero();
     }
+  }
+
+  @Test
+  void theNewInstanceWarmsUpAtALowerPriorityAndServesAtTheOldOnes() throws Exception {
+    Privileged.require("renice");
+    String corefile = HandoffTest.COREFILE.formatted(0);
+    String path = dir.resolve("handoff.sock").toString();
+    Server a = start(corefile, "-handoff", path);
+    int port = a.port();
+    await("a offers its sockets", () -> a.logged("offering our DNS sockets"));
+    int base = threadNice(a.process.pid()).values().iterator().next();
+    int lowered = Math.min(19, base + 10); // the default -warmup-nice
+    Server b = start(corefile, "-handoff", path, "-warmup", "3s");
+    await("b lowered its priority", () -> b.logged("warm-up priority: nice " + base + " -> " + lowered));
+    Map<String, Integer> during = threadNice(b.process.pid());
+    assertThat(b.logged("warm-up priority back")).as("sampled before b's take-over").isFalse();
+    assertThat(during).as("b's threads while it starts and warms up").isNotEmpty().allSatisfy((tid, n) -> assertThat(n).isEqualTo(lowered));
+    assertThat(b.port()).isEqualTo(port);
+    await("a handed over", () -> a.logged("a new instance serves our DNS sockets"));
+    assertThat(b.logged("warm-up priority back: nice " + lowered + " -> " + base)).isTrue();
+    assertThat(threadNice(b.process.pid())).as("b's threads once it serves").allSatisfy((tid, n) -> assertThat(n).isEqualTo(base));
+    assertThat(threadNice(a.process.pid())).as("a's threads, never changed").allSatisfy((tid, n) -> assertThat(n).isEqualTo(base));
+  }
+
+  @Test
+  void withoutCapSysNiceOrWithWarmupNiceZeroThePriorityStays() throws Exception {
+    Privileged.require("setpriv");
+    String corefile = HandoffTest.COREFILE.formatted(0);
+    String path = dir.resolve("handoff.sock").toString();
+    Server a = start(corefile, "-handoff", path);
+    int port = a.port();
+    await("a offers its sockets", () -> a.logged("offering our DNS sockets"));
+    int base = threadNice(a.process.pid()).values().iterator().next();
+    // No CAP_SYS_NICE: lowering would be for good, so b does not lower it.
+    Server b = start(List.of("setpriv", "--bounding-set", "-sys_nice"), corefile, "-handoff", path);
+    assertThat(b.port()).isEqualTo(port);
+    await("a handed over to b", () -> a.logged("a new instance serves our DNS sockets"));
+    assertThat(b.logged("warm-up priority unchanged: without CAP_SYS_NICE")).as(String.join("\n", b.lines)).isTrue();
+    assertThat(b.logged("warm-up priority: nice")).isFalse();
+    assertThat(threadNice(b.process.pid())).allSatisfy((tid, n) -> assertThat(n).isEqualTo(base));
+    // -warmup-nice 0: not lowered, nothing said.
+    Server c = start(corefile, "-handoff", path, "-warmup-nice", "0");
+    assertThat(c.port()).isEqualTo(port);
+    await("b handed over to c", () -> b.logged("a new instance serves our DNS sockets"));
+    assertThat(c.lines).noneMatch(l -> l.contains("warm-up priority"));
+    assertThat(threadNice(c.process.pid())).allSatisfy((tid, n) -> assertThat(n).isEqualTo(base));
+  }
+
+  /** The nice value of every thread of process {@code pid}, by thread id (field 19 of its stat). */
+  private static Map<String, Integer> threadNice(long pid) throws IOException {
+    Map<String, Integer> out = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+      for (Path t : tasks.toList()) {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          out.put(t.getFileName().toString(), Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
+        } catch (IOException e) {
+          // the thread ended meanwhile
+        }
+      }
+    }
+    return out;
   }
 }

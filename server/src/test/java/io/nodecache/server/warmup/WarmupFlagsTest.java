@@ -9,24 +9,27 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The warm-up's flags: {@code -warmup}, {@code -warmup-cold}, {@code -warmup-queries}. */
+/** The warm-up's flags: {@code -warmup}, {@code -warmup-cold}, {@code -warmup-queries}, {@code -warmup-nice}. */
 class WarmupFlagsTest {
 
   @ParameterizedTest
   @CsvSource(
       delimiter = '|',
       value = {
-        "                                  | PT3S    | PT0S   | 50000",
-        "-warmup 500ms                     | PT0.5S  | PT0S   | 50000",
-        "-warmup=0                         | PT0S    | PT0S   | 50000",
-        "-warmup 1m -warmup-queries 7      | PT1M    | PT0S   | 7",
-        "-warmup-cold 2s -warmup-queries=0 | PT3S    | PT2S   | 0",
+        "                                  | PT3S    | PT0S   | 50000 | 10",
+        "-warmup 500ms                     | PT0.5S  | PT0S   | 50000 | 10",
+        "-warmup=0                         | PT0S    | PT0S   | 50000 | 10",
+        "-warmup 1m -warmup-queries 7      | PT1M    | PT0S   | 7     | 10",
+        "-warmup-cold 2s -warmup-queries=0 | PT3S    | PT2S   | 0     | 10",
+        "-warmup-nice 0                    | PT3S    | PT0S   | 50000 | 0",
+        "-warmup-nice=19                   | PT3S    | PT0S   | 50000 | 19",
       })
-  void accepted(String args, Duration warmup, Duration cold, int queries) throws ConfigException {
+  void accepted(String args, Duration warmup, Duration cold, int queries, int nice) throws ConfigException {
     Flags f = Flags.parse(args == null ? new String[0] : args.trim().split(" "));
     assertThat(f.warmup()).isEqualTo(warmup);
     assertThat(f.warmupCold()).isEqualTo(cold);
     assertThat(f.warmupQueries()).isEqualTo(queries);
+    assertThat(f.warmupNice()).isEqualTo(nice);
   }
 
   @ParameterizedTest
@@ -38,6 +41,8 @@ class WarmupFlagsTest {
         "-warmup-cold 3s       | -warmup-cold: 3s (expected: at most 2s)",
         "-warmup-queries -1    | -warmup-queries: -1 (expected: 0..10000000)",
         "-warmup-queries lots  | -warmup-queries: 'lots' is not a number (expected: 0..10000000)",
+        "-warmup-nice 20       | -warmup-nice: 20 (expected: 0..19)",
+        "-warmup-nice -1       | -warmup-nice: -1 (expected: 0..19)",
       })
   void refused(String args, String message) {
     assertThatThrownBy(() -> Flags.parse(args.trim().split(" "))).isInstanceOf(ConfigException.class).hasMessage(message);

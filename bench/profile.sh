@@ -13,7 +13,7 @@ corefile="$(cd "$(dirname "${1:-$here/Corefile.hosts}")" && pwd)/$(basename "${1
 OUT="${OUT:-$root/bench/target/profile}"; mkdir -p "$OUT"
 PORT="${PORT:-5406}"; secs="${SECONDS_LOAD:-20}"
 JAVA_OPTS="${JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m -Dio.netty.leakDetection.level=disabled}"
-export NC_PORT="$PORT" NC_UPSTREAM="127.0.0.1:5300" NC_HOSTS="$OUT/bench.hosts"
+export NC_PORT="$PORT" NC_UPSTREAM="127.0.0.1:5300" NC_HOSTS="$OUT/bench.hosts" NC_BIND="${NC_BIND:-127.0.0.1}"
 python3 - "$NC_HOSTS" "$OUT/q-hot.txt" <<'PY'
 import random, sys
 with open(sys.argv[1], "w") as f:

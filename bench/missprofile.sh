@@ -70,6 +70,12 @@ zone:
     name: "bench.test."
     zonefile: "miss.zone"
 EOF
+port_free() { # a leftover server on a port would be measured instead of ours
+    if dig +short +tries=1 +time=1 @127.0.0.1 -p "$1" ready.miss.bench.test >/dev/null 2>&1; then
+        echo "something already answers on 127.0.0.1:$1: stop it or set PORT/UP_PORT" >&2; exit 2
+    fi
+}
+port_free "$UP_PORT"
 taskset -c 0 nsd -d -c "$up/nsd.conf" > "$up/nsd.out" 2>&1 &
 pids+=($!)
 wait_up() { # port, pid
@@ -130,10 +136,12 @@ EOF
 
 start_server() { # kind jfr-file-or-empty -> sets spid
     local kind=$1 jfr=$2
+    port_free "$PORT"
+    kill -0 "${pids[0]}" || { echo "NSD (pid ${pids[0]}) is gone: see $up/nsd.log" >&2; exit 2; }
     if [[ $kind == ours ]]; then
         local extra=()
         [[ -n $jfr ]] && extra=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
-            "-XX:StartFlightRecording=filename=$jfr,settings=profile,dumponexit=true")
+            "-XX:StartFlightRecording=filename=$jfr,settings=$OUT/miss.jfc,dumponexit=true")
         NC_PORT=$PORT NC_UPSTREAM=127.0.0.1:$UP_PORT taskset -c 1 java $JAVA_OPTS "${extra[@]}" \
             -jar "$jar" -conf "$here/Corefile.bench" > "$OUT/ours.log" 2>&1 &
     else
@@ -251,6 +259,10 @@ PY
 
 if [[ $JFR == 1 && " $SERVERS " == *" ours "* ]]; then
     rm -f "$OUT/ours.jfr"
+    # JFR's profile settings with a Java sample every 1 ms instead of 10: a run has ~10 s of our CPU
+    jdk_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
+    sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">1 ms</setting>|' \
+        "$jdk_home/lib/jfr/profile.jfc" > "$OUT/miss.jfc"
     line=$(one_run ours jfr "$OUT/ours.jfr")
     echo "profiled run (JFR on, not in the medians): $line"
     jfr print --events jdk.ExecutionSample "$OUT/ours.jfr" > "$OUT/samples.txt"

@@ -16,8 +16,7 @@ import io.nodecache.chain.PluginContext;
 import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.nodecache.wire.WireAnswer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -28,7 +27,6 @@ import org.xbill.DNS.Header;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.OPTRecord;
-import org.xbill.DNS.Section;
 
 /**
  * The {@code cache} handler: a positive and a negative Caffeine cache of prepared wire answers with
@@ -279,17 +277,9 @@ public final class Cache implements Handler, FastPath, Lifecycle {
             | (h.getFlag(Flags.AD) ? 0x0020 : 0)
             | (h.getFlag(Flags.CD) ? 0x0010 : 0);
     byte[] wire = e.answer.patched(h.getID(), flags, r.dnssecOk(), r.name().toWire(), ttl);
-    Message m;
-    try {
-      m = new Message(wire);
-    } catch (IOException ex) {
-      throw new UncheckedIOException("stored answer does not decode", ex);
-    }
-    if (q.getOPT() != null) {
-      // The requester's size echoed, as the listener and CoreDNS do.
-      m.addRecord(new OPTRecord(q.getOPT().getPayloadSize(), 0, 0, r.dnssecOk() ? ExtendedFlags.DO : 0), Section.ADDITIONAL);
-    }
-    return m;
+    // Decoded only if a plugin looks inside; else the listener sends these bytes (with the requester's
+    // size echoed in the OPT record, as the listener and CoreDNS do).
+    return new WireAnswer(wire, q.getOPT() != null ? q.getOPT().getPayloadSize() : -1, r.dnssecOk());
   }
 
   static OPTRecord opt(boolean dnssecOk) {

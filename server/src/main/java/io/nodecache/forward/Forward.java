@@ -35,7 +35,7 @@ import org.xbill.DNS.Section;
 public final class Forward implements Handler, Lifecycle {
 
   /** Identical queries in flight share one upstream exchange (dnsjava names compare case-insensitively). */
-  private record Key(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled) {}
+  record Key(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled) {}
 
   private final ForwardConfig config;
   private final Ticker ticker;
@@ -157,18 +157,8 @@ public final class Forward implements Handler, Lifecycle {
       shared = inFlight.putIfAbsent(key, mine);
       if (shared == null) {
         shared = mine;
-        CompletableFuture<Message> upstream = new CompletableFuture<>();
-        // Leave the map before anyone sees the answer, so a later query starts a new exchange.
-        upstream.whenComplete(
-            (m, e) -> {
-              inFlight.remove(key, mine);
-              if (e == null) {
-                mine.complete(m);
-              } else {
-                mine.completeExceptionally(e);
-              }
-            });
-        new Resolution(this, request, upstream).start();
+        // The resolution leaves the map before anyone sees the answer, so a later query starts a new exchange.
+        new Resolution(this, request, key, mine).start();
       }
     }
     CompletionStage<Message> answer =
@@ -213,6 +203,11 @@ public final class Forward implements Handler, Lifecycle {
   }
 
   // ---- for Resolution and tests ----
+
+  /** The exchange for {@code key} is over: later identical queries start their own. */
+  void leave(Key key, CompletableFuture<Message> exchange) {
+    inFlight.remove(key, exchange);
+  }
 
   ForwardConfig cfg() {
     return config;

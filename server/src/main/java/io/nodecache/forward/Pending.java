@@ -13,6 +13,8 @@ final class Pending {
   final Record question;
   final CompletableFuture<Message> result = new CompletableFuture<>();
   Future<?> timeout;
+  /** The connection whose in-flight slot this query holds, freed just before the result completes. */
+  TcpConnection slot;
 
   Pending(Record question) {
     this.question = question;
@@ -20,12 +22,27 @@ final class Pending {
 
   void fail(UpstreamException.Kind kind, String why) {
     cancelTimeout();
-    result.completeExceptionally(new UpstreamException(kind, why));
+    if (!result.isDone()) {
+      freeSlot();
+      result.completeExceptionally(new UpstreamException(kind, why));
+    }
   }
 
   void complete(Message m) {
     cancelTimeout();
-    result.complete(m);
+    if (!result.isDone()) {
+      freeSlot();
+      result.complete(m);
+    }
+  }
+
+  /** Callers see the answer only after the slot is free (no future stage per query for it). */
+  private void freeSlot() {
+    TcpConnection s = slot;
+    if (s != null) {
+      slot = null;
+      s.release();
+    }
   }
 
   void cancelTimeout() {

@@ -24,6 +24,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
   private final ForwardConfig config;
   private final List<Upstream> upstreams;
   private final CompletableFuture<Message> out;
+  private final Forward.Key key;
   private final byte[] wire;
   private final Record question;
   private final int[] order;
@@ -37,7 +38,9 @@ final class Resolution implements BiConsumer<Message, Throwable> {
   private long tryStart;
   private Throwable lastError;
 
-  Resolution(Forward forward, DnsRequest request, CompletableFuture<Message> out) {
+  /** Resolves {@code request} into {@code out}, leaving {@code forward}'s in-flight map under {@code key} first. */
+  Resolution(Forward forward, DnsRequest request, Forward.Key key, CompletableFuture<Message> out) {
+    this.key = key;
     this.forward = forward;
     this.config = forward.cfg();
     this.upstreams = forward.upstreams();
@@ -60,8 +63,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
     while (true) {
       long now = forward.ticker().read();
       if (now - deadline >= 0 || failures >= config.attempts()) {
-        out.completeExceptionally(
-            lastError != null ? lastError : new UpstreamException(UpstreamException.Kind.TIMEOUT, "no upstream answered"));
+        failed(lastError != null ? lastError : new UpstreamException(UpstreamException.Kind.TIMEOUT, "no upstream answered"));
         return;
       }
       if (next >= n) {
@@ -77,7 +79,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
         // Every upstream is down: assume health checking itself is broken (CoreDNS).
         forward.metrics().healthcheckBroken();
         if (config.failFastAllUnhealthy()) {
-          out.completeExceptionally(new UpstreamException(UpstreamException.Kind.NETWORK, "all upstreams down"));
+          failed(new UpstreamException(UpstreamException.Kind.NETWORK, "all upstreams down"));
           return;
         }
         u = upstreams.get(ThreadLocalRandom.current().nextInt(n));
@@ -85,6 +87,11 @@ final class Resolution implements BiConsumer<Message, Throwable> {
       send(u, now);
       return;
     }
+  }
+
+  private void failed(Throwable e) {
+    forward.leave(key, out);
+    out.completeExceptionally(e);
   }
 
   private void send(Upstream u, long now) {
@@ -112,6 +119,7 @@ final class Resolution implements BiConsumer<Message, Throwable> {
         tryNext();
         return;
       }
+      forward.leave(key, out);
       out.complete(m);
       return;
     }

@@ -85,18 +85,18 @@ final class TcpConnection extends ChannelInboundHandlerAdapter {
 
   /** Sends {@code wire} (a query, ID to be replaced) after {@link #tryReserve}; completes with the answer. */
   CompletableFuture<Message> send(byte[] wire, Pending p, long timeoutNanos) {
-    // Callers see the answer only after the slot is released.
-    CompletableFuture<Message> result = p.result.whenComplete((m, e) -> release());
+    // Callers see the answer only after the slot is released (Pending frees it before completing).
+    p.slot = this;
     EventLoop loop = channel().eventLoop();
     if (loop.inEventLoop()) {
       write(wire, p, timeoutNanos);
     } else {
       loop.execute(() -> write(wire, p, timeoutNanos));
     }
-    return result;
+    return p.result;
   }
 
-  private void release() {
+  void release() {
     load.decrementAndGet();
     lastUsed = pool.now();
   }

@@ -14,12 +14,14 @@ import io.nodecache.wire.Edns;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.Hexdump;
 import io.nodecache.wire.Responses;
+import io.nodecache.wire.WireAnswer;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xbill.DNS.ExtendedFlags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.OPTRecord;
 import org.xbill.DNS.Rcode;
@@ -255,11 +257,24 @@ public final class QueryProcessor {
   private static int send(
       Message query, Message answer, InetSocketAddress client, Protocol protocol, Responder responder,
       int payloadLimit) {
+    int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
+    if (answer instanceof WireAnswer w && w.isUntouched()) {
+      // Bytes no plugin looked into: what finish and encode would give, without the decode and encode.
+      OPTRecord qopt = query.getOPT();
+      byte[] wire =
+          w.untouched(
+              qopt == null ? -1 : Edns.echoed(qopt, payloadLimit),
+              qopt != null && (qopt.getFlags() & ExtendedFlags.DO) != 0,
+              limit);
+      if (wire != null) {
+        responder.send(Unpooled.wrappedBuffer(wire), client);
+        return wire.length;
+      }
+    }
     Message out = answer;
     if (answer.getOPT() == null || query.getOPT() == null || answer.getRcode() < 16) {
       out = Responses.finish(query, answer, payloadLimit);
     }
-    int limit = protocol == Protocol.UDP ? Edns.clientLimit(query.getOPT()) : 65535;
     byte[] wire = Responses.encode(out, limit);
     responder.send(Unpooled.wrappedBuffer(wire), client);
     return wire.length;

@@ -13,6 +13,7 @@ import org.xbill.DNS.Section;
 public final class PreparedAnswer {
 
   private static final int OPT_LENGTH = 11;
+  private static final int OPT_TYPE = 41;
 
   private final byte[] wire;
   /**
@@ -44,13 +45,28 @@ public final class PreparedAnswer {
     if (rc > 0xF || response.getTSIG() != null) {
       return null;
     }
+    // Encoded as it is, and its OPT record cut off the end of the bytes: the same bytes as encoding a
+    // copy without the OPT (the OPT's root owner adds nothing to the name compression), without the copy.
+    PreparedAnswer p = of(response.toWire(), true);
+    if (p != null) {
+      return p;
+    }
     Message copy = response.clone();
     var opt = copy.getOPT();
     if (opt != null) {
       copy.removeRecord(opt, Section.ADDITIONAL);
     }
-    copy.getHeader().setID(0);
-    byte[] wire = copy.toWire();
+    return of(copy.toWire(), false);
+  }
+
+  /**
+   * Scans encoded {@code wire} for the TTL offsets; sets its ID to 0. With {@code cutOpt}, an OPT record
+   * that is the last record is cut off; null when there is an OPT record elsewhere (or any OPT record
+   * without {@code cutOpt}: it must not be stored), or when the bytes do not parse.
+   */
+  private static PreparedAnswer of(byte[] wire, boolean cutOpt) {
+    wire[0] = 0;
+    wire[1] = 0;
     int[] ttls = new int[32];
     int count = 0;
     int p = FastQuery.HEADER;
@@ -59,8 +75,18 @@ public final class PreparedAnswer {
       p = skipName(wire, p) + 4;
     }
     int rrs = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
+    int optAt = -1;
     for (int i = 0; i < rrs; i++) {
+      int start = p;
       p = skipName(wire, p);
+      if (u16(wire, p) == OPT_TYPE) {
+        if (!cutOpt || i != rrs - 1) {
+          return null;
+        }
+        optAt = start;
+        p += 10 + u16(wire, p + 8);
+        continue;
+      }
       if (count == ttls.length) {
         ttls = Arrays.copyOf(ttls, count * 2);
       }
@@ -72,7 +98,13 @@ public final class PreparedAnswer {
     if (p != wire.length) {
       return null;
     }
-    return new PreparedAnswer(wire, Arrays.copyOf(ttls, count), rc);
+    if (optAt >= 0) {
+      wire = Arrays.copyOf(wire, optAt);
+      int ar = u16(wire, 10) - 1;
+      wire[10] = (byte) (ar >>> 8);
+      wire[11] = (byte) ar;
+    }
+    return new PreparedAnswer(wire, Arrays.copyOf(ttls, count), wire[3] & 0xF);
   }
 
   /** Size of the stored answer in bytes, without an OPT record (see {@link #renderedLength}). */

@@ -74,6 +74,37 @@ class PreparedAnswerTest {
   }
 
   @Test
+  void storesTheBytesOfTheAnswerEncodedWithoutItsOptWhereverTheOptStands() {
+    for (boolean optLast : new boolean[] {true, false}) {
+      Message m = DnsClient.query("mx.example.com.", Type.MX);
+      m.getHeader().setFlag(Flags.QR);
+      m.getHeader().setFlag(Flags.RA);
+      m.addRecord(Records.rr("mx.example.com. 300 IN MX 10 mail.example.com."), Section.ANSWER);
+      OPTRecord opt = new OPTRecord(1232, 0, 0, ExtendedFlags.DO);
+      if (!optLast) {
+        m.addRecord(opt, Section.ADDITIONAL);
+      }
+      m.addRecord(Records.rr("mail.example.com. 120 IN A 10.0.0.2"), Section.ADDITIONAL);
+      if (optLast) {
+        m.addRecord(opt, Section.ADDITIONAL);
+      }
+      Message copy = m.clone();
+      copy.removeRecord(copy.getOPT(), Section.ADDITIONAL);
+      copy.getHeader().setID(0);
+
+      PreparedAnswer p = PreparedAnswer.of(m);
+
+      int rd = m.getHeader().getFlag(Flags.RD) ? 0x0100 : 0;
+      assertThat(p.patched(0, rd, false, m.getQuestion().getName().toWire(), -1))
+          .as("OPT last: %s", optLast)
+          .isEqualTo(copy.toWire());
+      assertThat(p.storedTtls()).containsExactly(300, 120);
+      assertThat(m.getOPT()).as("the answer itself is left as it was").isNotNull();
+      assertThat(m.getHeader().getID()).isEqualTo(4242);
+    }
+  }
+
+  @Test
   void rendersForAnotherClientWithItsIdAndNameCase() throws Exception {
     PreparedAnswer p = PreparedAnswer.of(upstreamAnswer());
     FastQuery q = parsed(clientQuery("WWW.Example.COM.", 31337, false, false));

@@ -7,7 +7,9 @@
 # Env: JDKS (default: the `java` on PATH, then /usr/lib/jvm/temurin-25-jdk-amd64 when present),
 #      OUT (bench/target/footprint), RESULTS (bench/RESULTS.md; RESULTS=- prints the section instead),
 #      EXTRA_OPTS (added after the manifest's flags, to measure a change before putting it there),
-#      POINTS (default "idle default 100k svc1000 svc10000"), STARTS (fresh starts timed, default 3).
+#      POINTS (default "idle default 100k svc1000 svc10000"), STARTS (fresh starts timed, default 3),
+#      FP_PORT_BASE (first of the six loopback ports used, default 25301: another run can pick others).
+# Bytes per cached answer alone: POINTS="idle 100k" STARTS=1 RESULTS=- bench/footprint.sh
 #
 # Each point is a fresh server on loopback with the manifest's JAVA_TOOL_OPTIONS and MALLOC_ARENA_MAX, plus
 # -XX:NativeMemoryTracking=summary; the archive the manifest names (AOT cache on JDK 25, CDS on 17) is made

@@ -1,6 +1,5 @@
 package io.nodecache.cache;
 
-import com.github.benmanes.caffeine.cache.Expiry;
 import io.nodecache.chain.Next;
 import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
@@ -15,7 +14,8 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  *
  * <p>Kept small on purpose, since a cache holds up to hundreds of thousands: no key object, no second
  * copy of the name, the kind and the key bits in one byte, the refresh claim and its retry time in one
- * field; the hash is computed from the bytes when a map asks (on a store or an eviction, not on a hit).
+ * field, the last hit an int; the hash is computed from the bytes when a map asks (on a store or an
+ * eviction, not on a hit). 56 bytes, on JDK 25 with compact headers as on JDK 17.
  */
 final class CacheEntry extends PreparedAnswer implements Question {
 
@@ -60,7 +60,12 @@ final class CacheEntry extends PreparedAnswer implements Question {
   final long keepUntil;
 
   private int hits;
-  private long lastHit;
+  /**
+   * The last counted hit in ticks of 2^20 ns (about 1 ms), an int rather than a long: gaps compare
+   * correctly up to 2^31 ticks (26 days), far beyond the longest prefetch window (1 day); a longer gap
+   * may pass for a short one, which at worst counts one hit too many.
+   */
+  private int lastHit;
   /** When the next refresh may start, or {@link #IN_FLIGHT} while one runs. */
   private volatile long retryAfter;
 
@@ -83,7 +88,7 @@ final class CacheEntry extends PreparedAnswer implements Question {
     this.ttl = ttl;
     this.freshUntil = now + freshNanos;
     this.keepUntil = freshUntil + staleNanos;
-    this.lastHit = now;
+    this.lastHit = tick(now);
     this.retryAfter = now;
   }
 
@@ -108,10 +113,15 @@ final class CacheEntry extends PreparedAnswer implements Question {
 
   /** Counts a hit; returns the hits seen with no gap of {@code window} nanoseconds or more. */
   int hit(long now, long window) {
-    int h = now - lastHit > window ? 1 : hits + 1;
+    int t = tick(now);
+    int h = t - lastHit > tick(window) ? 1 : hits + 1;
     hits = h;
-    lastHit = now;
+    lastHit = t;
     return h;
+  }
+
+  private static int tick(long nanos) {
+    return (int) (nanos >> 20);
   }
 
   /** Claims the one refresh this entry may have in flight, unless a failed one asked to wait. */
@@ -165,23 +175,5 @@ final class CacheEntry extends PreparedAnswer implements Question {
   @Override
   public String toString() {
     return Question.describe(this);
-  }
-
-  /** Each entry lives until it can no longer be served, even stale: no timer per entry. */
-  static final class UntilUnservable implements Expiry<Question, CacheEntry> {
-    @Override
-    public long expireAfterCreate(Question key, CacheEntry e, long now) {
-      return Math.max(1, e.keepUntil - now);
-    }
-
-    @Override
-    public long expireAfterUpdate(Question key, CacheEntry e, long now, long current) {
-      return Math.max(1, e.keepUntil - now);
-    }
-
-    @Override
-    public long expireAfterRead(Question key, CacheEntry e, long now, long current) {
-      return current;
-    }
   }
 }

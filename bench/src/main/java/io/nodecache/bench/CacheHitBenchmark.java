@@ -57,7 +57,7 @@ import org.xbill.DNS.Type;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsAppend = "-Dio.netty.leakDetection.level=disabled")
 public class CacheHitBenchmark {
 
   private static final int SAMPLES = BenchSupport.SAMPLES;

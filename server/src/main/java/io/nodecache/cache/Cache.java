@@ -41,15 +41,15 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   static final long SECOND = 1_000_000_000L;
 
   // package-private: CacheHandoff reads the config, the zones and the two caches. The Caffeine cache
-  // type is spelled out because its simple name is this class's.
+  // type is spelled out because its simple name is this class's. Each entry is its own key.
   final CacheConfig config;
   final Ticker ticker;
   final LocalZones localZones;
   final ZoneSet zones;
   final ZoneSet noSuccess;
   final ZoneSet noDenial;
-  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> success;
-  final com.github.benmanes.caffeine.cache.Cache<CacheKey, CacheEntry> denial;
+  final com.github.benmanes.caffeine.cache.Cache<Question, CacheEntry> success;
+  final com.github.benmanes.caffeine.cache.Cache<Question, CacheEntry> denial;
   final long staleNanos;
   /** The rest of the chain, as the last request saw it: refreshes of handed-over entries use it. */
   volatile Next downstream;
@@ -101,11 +101,15 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     this.handoff = new CacheHandoff(this, context.serverLabel(), config.zones());
   }
 
-  private Caffeine<CacheKey, CacheEntry> builder(int capacity) {
+  /**
+   * A size-bounded map and nothing more: no expiry policy (an entry past its lifetime is a miss to
+   * {@link #find}, and stays until it is replaced or evicted by size, as in CoreDNS, whose entry
+   * gauge counts it too). Caffeine's expiry would add a timestamp and two timer links to every entry,
+   * 16 bytes of its 48.
+   */
+  private Caffeine<Question, CacheEntry> builder(int capacity) {
     return Caffeine.newBuilder()
         .maximumSize(capacity)
-        .expireAfter(new CacheEntry.UntilUnservable())
-        .ticker(ticker)
         .executor(Runnable::run) // maintenance on the calling thread: no pool, deterministic in tests
         .evictionListener(this::evicted);
   }
@@ -122,7 +126,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     }
     long now = ticker.read();
     CacheEntry e = find(probes.get().set(q), now);
-    if (e == null || e.answer.renderedLength(q) > q.maxAnswer()) {
+    if (e == null || e.renderedLength(q) > q.maxAnswer()) {
       return Result.SLOW; // a miss, or too big for UDP: the decoded path truncates
     }
     int ttl;
@@ -136,9 +140,9 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     } else {
       return Result.SLOW; // verify mode asks the upstream first
     }
-    q.reply(e.answer.render(q, ttl));
+    q.reply(e.render(q, ttl));
     metrics.requests.increment();
-    metrics.hits(e.kind).increment();
+    metrics.hits(e.kind()).increment();
     return Result.ANSWERED;
   }
 
@@ -159,7 +163,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
       metrics.misses.increment();
       return next.handle(r).thenApply(resp -> fromUpstream(r, next, key, resp));
     }
-    metrics.hits(e.kind).increment();
+    metrics.hits(e.kind()).increment();
     if (e.fresh(now)) {
       refresher.prefetch(e, now);
       return CompletableFuture.completedFuture(
@@ -174,7 +178,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   }
 
   /** A fresh entry, else one that may be served stale (a positive one first), else null. */
-  private CacheEntry find(CacheKey key, long now) {
+  private CacheEntry find(Question key, long now) {
     CacheEntry p = success.getIfPresent(key);
     if (p != null && p.fresh(now)) {
       return p;
@@ -189,7 +193,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     if (p != null && p.servable(now)) {
       return p;
     }
-    return n != null && n.kind != Kind.SERVFAIL && n.servable(now) ? n : null;
+    return n != null && n.kind() != Kind.SERVFAIL && n.servable(now) ? n : null;
   }
 
   Origin origin(String zone, String server) {
@@ -208,7 +212,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
   }
 
   /** Stores a cacheable response; returns the new entry or null. */
-  CacheEntry store(CacheKey key, Message resp, Origin origin) {
+  CacheEntry store(Question key, Message resp, Origin origin) {
     if (!Cacheable.matches(resp, key)) {
       metrics.drops.increment();
       return null;
@@ -251,15 +255,20 @@ public final class Cache implements Handler, FastPath, Lifecycle {
       return null;
     }
     long keep = v.kind() == Kind.SERVFAIL ? 0 : staleNanos;
-    CacheEntry e = new CacheEntry(key, answer, v.kind(), origin, ttl, ticker.read(), freshNanos, keep);
-    if (v.kind() == Kind.SUCCESS) {
-      success.put(key, e);
-      denial.invalidate(key);
-    } else {
-      denial.put(key, e);
-      success.invalidate(key);
-    }
+    CacheEntry e = new CacheEntry(answer, key.keyBits(), v.kind(), origin, ttl, ticker.read(), freshNanos, keep);
+    put(v.kind() == Kind.SUCCESS ? success : denial, e);
+    (v.kind() == Kind.SUCCESS ? denial : success).invalidate(key);
     return e;
+  }
+
+  /**
+   * Stores {@code e} under itself. A map that replaces a value keeps the key it had, which would be
+   * the old entry, its bytes kept alive for nothing: so the old mapping goes first. A reader in between
+   * sees a miss, as it would just before the first store.
+   */
+  static void put(com.github.benmanes.caffeine.cache.Cache<Question, CacheEntry> map, CacheEntry e) {
+    map.invalidate(e);
+    map.put(e, e);
   }
 
   /** CoreDNS {@code computeTTL}: raise to the floor, then lower to the cap. */
@@ -276,7 +285,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
         (h.getFlag(Flags.RD) ? 0x0100 : 0)
             | (h.getFlag(Flags.AD) ? 0x0020 : 0)
             | (h.getFlag(Flags.CD) ? 0x0010 : 0);
-    byte[] wire = e.answer.patched(h.getID(), flags, r.dnssecOk(), r.name().toWire(), ttl);
+    byte[] wire = e.patched(h.getID(), flags, r.dnssecOk(), r.name().toWire(), ttl);
     // Decoded only if a plugin looks inside; else the listener sends these bytes (with the requester's
     // size echoed in the OPT record, as the listener and CoreDNS do).
     return new WireAnswer(wire, q.getOPT() != null ? q.getOPT().getPayloadSize() : -1, r.dnssecOk());
@@ -286,9 +295,9 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return new OPTRecord(Edns.OUR_PAYLOAD, 0, 0, dnssecOk ? ExtendedFlags.DO : 0);
   }
 
-  private void evicted(CacheKey key, CacheEntry e, RemovalCause cause) {
+  private void evicted(Question key, CacheEntry e, RemovalCause cause) {
     if (cause == RemovalCause.SIZE && e != null) {
-      metrics.evictions(e.kind).increment();
+      metrics.evictions(e.kind()).increment();
     }
   }
 

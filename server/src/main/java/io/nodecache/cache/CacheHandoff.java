@@ -9,6 +9,7 @@ import java.util.List;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
 
 /**
  * The restart hand-off of a {@link Cache}: its live entries as {@link Handed} values for a new process,
@@ -47,10 +48,10 @@ public final class CacheHandoff {
         if (!e.servable(now)) {
           continue;
         }
-        byte[] wire = e.answer.patched(0, 0, e.key.dnssecOk(), e.key.name().toWire(), -1);
+        byte[] wire = e.patched(0, 0, e.dnssecOk(), e.name().toWire(), -1);
         out.add(
             new Handed(
-                wire, e.key.dnssecOk(), e.key.checkingDisabled(), e.kind.ordinal(), e.ttl,
+                wire, e.dnssecOk(), e.checkingDisabled(), e.kind().ordinal(), e.ttl,
                 e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
       }
     }
@@ -73,10 +74,11 @@ public final class CacheHandoff {
         continue;
       }
       Record q = m.getQuestion();
-      if (q == null || h.kind() < 0 || h.kind() >= Kind.values().length || h.keepLeftNanos() <= 0) {
+      if (q == null || m.getSection(Section.QUESTION).size() != 1 || h.kind() < 0
+          || h.kind() >= Kind.ALL.length || h.keepLeftNanos() <= 0) {
         continue;
       }
-      Kind kind = Kind.values()[h.kind()];
+      Kind kind = Kind.ALL[h.kind()];
       Name name = q.getName();
       boolean off = kind == Kind.SUCCESS ? cache.noSuccess.contains(name) : cache.noDenial.contains(name);
       PreparedAnswer answer = PreparedAnswer.of(m);
@@ -86,10 +88,10 @@ public final class CacheHandoff {
       CacheConfig.Tier tier = kind == Kind.SUCCESS ? cache.config.success() : cache.config.denial();
       long fresh = Math.min(h.freshLeftNanos(), tier.maxTtl() * Cache.SECOND);
       long keep = Math.max(0, Math.min(h.keepLeftNanos() - h.freshLeftNanos(), cache.staleNanos));
-      CacheKey key = CacheKey.of(name, q.getType(), q.getDClass(), h.dnssecOk(), h.checkingDisabled());
+      int bits = CacheKey.bits(h.dnssecOk(), h.checkingDisabled());
       Origin origin = cache.origin(h.zone(), h.server());
-      CacheEntry e = new CacheEntry(key, answer, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
-      (kind == Kind.SUCCESS ? cache.success : cache.denial).put(key, e);
+      CacheEntry e = new CacheEntry(answer, bits, kind, origin, Math.min(h.ttl(), tier.maxTtl()), now, fresh, keep);
+      Cache.put(kind == Kind.SUCCESS ? cache.success : cache.denial, e);
       taken++;
     }
     return taken;

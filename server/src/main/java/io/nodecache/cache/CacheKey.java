@@ -2,121 +2,97 @@ package io.nodecache.cache;
 
 import io.nodecache.wire.FastQuery;
 import java.util.Arrays;
-import org.xbill.DNS.DClass;
-import org.xbill.DNS.DNSInput;
 import org.xbill.DNS.Name;
-import org.xbill.DNS.Type;
-import org.xbill.DNS.WireParseException;
 
 /**
- * The cache key: the lower-cased question name in wire form, qtype, qclass and the DO and CD bits, in
- * one byte array. Built from query bytes on the fast path and from a decoded question on the slow
- * path; both give equal keys with equal hashes. A probe is a mutable key, reused by one thread for
- * fast-path lookups so that a hit allocates no key; probes are never stored.
+ * A lookup key with its own bytes: the question (lower-cased name in wire form, qtype, qclass) and the
+ * DO and CD bits. Built from query bytes on the fast path and from a decoded question on the slow path;
+ * both give keys equal to each other and to the stored entry of the same question ({@link Question}).
+ * A probe is a mutable key, reused by one thread for fast-path lookups so that a hit allocates no key;
+ * probes are never stored, and neither are other keys: an entry is its own key.
  */
-final class CacheKey {
-
-  private static final int DO = 1;
-  private static final int CD = 2;
+final class CacheKey implements Question {
 
   private final byte[] bytes;
   private int length;
+  private int bits;
   private int hash;
 
-  private CacheKey(byte[] bytes, int length, int nameHash) {
+  private CacheKey(byte[] bytes, int length, int bits, int nameHash) {
     this.bytes = bytes;
-    init(length, nameHash);
+    init(length, bits, nameHash);
   }
 
-  private void init(int n, int nameHash) {
+  private void init(int n, int b, int nameHash) {
     this.length = n;
-    int h = nameHash;
-    for (int i = n - 5; i < n; i++) {
-      h = 31 * h + bytes[i];
-    }
-    this.hash = h ^ (h >>> 16);
+    this.bits = b;
+    this.hash = Question.hash(nameHash, bytes, 0, n, b);
   }
 
   /** A mutable key for {@link #set}; confine it to one thread and never store it. */
   static CacheKey probe() {
-    return new CacheKey(new byte[255 + 5], 5, 0);
+    return new CacheKey(new byte[255 + 4], 4, 0, 0);
   }
 
   /** Makes this probe the key of {@code q}, without allocating. */
   CacheKey set(FastQuery q) {
     int n = q.qnameLength();
     System.arraycopy(q.qnameLower(), 0, bytes, 0, n);
-    tail(bytes, n, q.qtype(), q.qclass(), q.dnssecOk(), q.checkingDisabled());
-    init(n + 5, q.qnameHash());
+    typeClass(bytes, n, q.qtype(), q.qclass());
+    init(n + 4, bits(q.dnssecOk(), q.checkingDisabled()), q.qnameHash());
     return this;
   }
 
   static CacheKey of(FastQuery q) {
     int n = q.qnameLength();
-    byte[] b = new byte[n + 5];
+    byte[] b = new byte[n + 4];
     System.arraycopy(q.qnameLower(), 0, b, 0, n);
-    tail(b, n, q.qtype(), q.qclass(), q.dnssecOk(), q.checkingDisabled());
-    return new CacheKey(b, b.length, q.qnameHash());
+    typeClass(b, n, q.qtype(), q.qclass());
+    return new CacheKey(b, b.length, bits(q.dnssecOk(), q.checkingDisabled()), q.qnameHash());
   }
 
   static CacheKey of(Name name, int type, int dclass, boolean dnssecOk, boolean checkingDisabled) {
     byte[] w = name.toWireCanonical();
     int n = w.length;
-    byte[] b = Arrays.copyOf(w, n + 5);
-    tail(b, n, type, dclass, dnssecOk, checkingDisabled);
-    return new CacheKey(b, b.length, nameHash(w, n));
+    byte[] b = Arrays.copyOf(w, n + 4);
+    typeClass(b, n, type, dclass);
+    return new CacheKey(b, b.length, bits(dnssecOk, checkingDisabled), Question.nameHash(w, 0, n));
   }
 
-  /** The name hash {@link FastQuery#qnameHash()} computes: over the wire bytes but the final 0. */
-  static int nameHash(byte[] wire, int length) {
-    int h = 1;
-    for (int i = 0; i < length - 1; i++) {
-      h = 31 * h + wire[i];
-    }
-    return h;
+  static int bits(boolean dnssecOk, boolean checkingDisabled) {
+    return (dnssecOk ? DO : 0) | (checkingDisabled ? CD : 0);
   }
 
-  private static void tail(byte[] b, int n, int type, int dclass, boolean dnssecOk, boolean cd) {
+  private static void typeClass(byte[] b, int n, int type, int dclass) {
     b[n] = (byte) (type >>> 8);
     b[n + 1] = (byte) type;
     b[n + 2] = (byte) (dclass >>> 8);
     b[n + 3] = (byte) dclass;
-    b[n + 4] = (byte) ((dnssecOk ? DO : 0) | (cd ? CD : 0));
   }
 
-  /** The lower-cased question name. */
-  Name name() {
-    try {
-      return new Name(new DNSInput(bytes));
-    } catch (WireParseException e) {
-      throw new IllegalStateException("cache key holds a bad name", e);
-    }
+  @Override
+  public byte[] questionBytes() {
+    return bytes;
   }
 
-  int type() {
-    int n = length;
-    return ((bytes[n - 5] & 0xff) << 8) | (bytes[n - 4] & 0xff);
+  @Override
+  public int questionOffset() {
+    return 0;
   }
 
-  int dclass() {
-    int n = length;
-    return ((bytes[n - 3] & 0xff) << 8) | (bytes[n - 2] & 0xff);
+  @Override
+  public int questionLength() {
+    return length;
   }
 
-  boolean dnssecOk() {
-    return (bytes[length - 1] & DO) != 0;
-  }
-
-  boolean checkingDisabled() {
-    return (bytes[length - 1] & CD) != 0;
+  @Override
+  public int keyBits() {
+    return bits;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof CacheKey k
-        && k.hash == hash
-        && k.length == length
-        && Arrays.equals(k.bytes, 0, k.length, bytes, 0, length);
+    return o instanceof CacheKey k ? k.hash == hash && Question.same(this, k) : Question.same(this, o);
   }
 
   @Override
@@ -126,7 +102,6 @@ final class CacheKey {
 
   @Override
   public String toString() {
-    return name() + " " + Type.string(type()) + " " + DClass.string(dclass())
-        + (dnssecOk() ? " DO" : "") + (checkingDisabled() ? " CD" : "");
+    return Question.describe(this);
   }
 }

@@ -83,7 +83,7 @@ final class CacheRefresh {
         (resp, err) -> {
           boolean ok = err == null && replaces(resp, e);
           if (ok) {
-            cache.store(e.key, resp, e.origin);
+            cache.store(e, resp, e.origin);
           }
           e.endRefresh(!ok, ticker.read(), recheck);
         });
@@ -91,17 +91,17 @@ final class CacheRefresh {
   }
 
   private static DnsRequest refreshRequest(CacheEntry e) {
-    Message q = Message.newQuery(Record.newRecord(e.key.name(), e.key.type(), e.key.dclass()));
-    if (e.key.checkingDisabled()) {
+    Message q = Message.newQuery(Record.newRecord(e.name(), e.type(), e.dclass()));
+    if (e.checkingDisabled()) {
       q.getHeader().setFlag(Flags.CD);
     }
-    q.addRecord(Cache.opt(e.key.dnssecOk()), Section.ADDITIONAL);
+    q.addRecord(Cache.opt(e.dnssecOk()), Section.ADDITIONAL);
     // TCP: the refreshed answer is stored whole; UDP clients get it truncated by the listener
     return new DnsRequest(q, SELF, SELF, Protocol.TCP, e.origin.zone(), e.origin.server());
   }
 
   /** RFC 8767 verify: ask the upstream; serve the stale entry when it fails, errs or is too slow. */
-  CompletionStage<Message> verify(DnsRequest r, Next next, CacheKey key, CacheEntry e) {
+  CompletionStage<Message> verify(DnsRequest r, Next next, Question key, CacheEntry e) {
     CompletableFuture<Message> out = new CompletableFuture<>();
     ScheduledFuture<?> timer =
         stale.verifyTimeout().isZero()
@@ -145,6 +145,6 @@ final class CacheRefresh {
     if (!Cacheable.authoritative(resp)) {
       return false;
     }
-    return !(config.preferPositive() && old.kind == Kind.SUCCESS && Cacheable.negative(resp));
+    return !(config.preferPositive() && old.kind() == Kind.SUCCESS && Cacheable.negative(resp));
   }
 }

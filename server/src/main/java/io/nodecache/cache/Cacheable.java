@@ -62,7 +62,7 @@ final class Cacheable {
   }
 
   /** True when the response answers exactly this question (CoreDNS counts the others as drops). */
-  static boolean matches(Message m, CacheKey key) {
+  static boolean matches(Message m, Question key) {
     Record q = m.getQuestion();
     return q != null
         && m.getSection(Section.QUESTION).size() == 1

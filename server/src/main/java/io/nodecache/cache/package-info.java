@@ -5,6 +5,18 @@
  * decoded path, which truncates. Entries are keyed by name (case-insensitively), type, class, DO
  * and CD.
  *
+ * <p>Memory: an entry is one object and one byte array. The {@link io.nodecache.cache.CacheEntry} is
+ * the answer ({@link io.nodecache.wire.PreparedAnswer}: the message with its question name lower-cased,
+ * then two bytes per record for its TTL's offset) and its own key ({@link io.nodecache.cache.Question}:
+ * the question section inside those bytes plus the DO and CD bits), so no key object and no second
+ * copy of the name. The two Caffeine maps are bounded by size only, with no expiry policy (which would
+ * cost each entry a timestamp and two timer links): an entry past its lifetime is a miss, is not handed
+ * over, and stays until a new answer replaces it or the size bound evicts it, as in CoreDNS, whose
+ * {@code coredns_cache_entries} counts such entries too. Per entry (a one-record A answer, JDK 25 with
+ * compact headers): the 56-byte entry, its array (the answer's own bytes plus about 16), Caffeine's
+ * 32-byte node, the {@code ConcurrentHashMap} node (24) and about 21 bytes of hash table and frequency
+ * sketch (bench/RESULTS.md, "Footprint").
+ *
  * <p>Syntax, as {@link io.nodecache.cache.CachePluginFactory} accepts it:
  *
  * <pre>

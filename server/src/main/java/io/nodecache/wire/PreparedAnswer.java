@@ -9,30 +9,28 @@ import org.xbill.DNS.Section;
  * An answer stored as wire bytes with the offsets of the fields that change per client: the ID, the
  * question name's case, the TTLs and the EDNS OPT record. Rendering copies the bytes and patches those
  * fields; no dnsjava object is built. Used by the cache and the cluster view for their fast paths.
+ *
+ * <p>One array holds it all, since a cache keeps one answer per entry and every object and array costs
+ * a header and a reference more: the message (ID 0, no OPT record, the question name lower-cased, as
+ * every rendering writes the client's case over it), then each record's TTL offset in two bytes. The
+ * class is open so that a cache entry can be the answer it holds and read its question in place
+ * ({@link #bytes()}).
  */
-public final class PreparedAnswer {
+public class PreparedAnswer {
 
   private static final int OPT_LENGTH = 11;
   private static final int OPT_TYPE = 41;
 
+  /** The message, then per record the offset of its TTL (two bytes, big-endian). */
   private final byte[] wire;
-  /**
-   * Per record, its TTL's offset in {@link #wire} then the TTL as stored: one array rather than two,
-   * as a cache holds one answer per entry and every array is an object header and a reference more.
-   */
-  private final int[] ttls;
-  private final int rcode;
-  private final int minTtl;
 
-  private PreparedAnswer(byte[] wire, int[] ttls, int rcode) {
+  private PreparedAnswer(byte[] wire) {
     this.wire = wire;
-    this.ttls = ttls;
-    this.rcode = rcode;
-    int min = Integer.MAX_VALUE;
-    for (int i = 1; i < ttls.length; i += 2) {
-      min = Math.min(min, ttls[i]);
-    }
-    this.minTtl = ttls.length == 0 ? 0 : min;
+  }
+
+  /** The same answer, sharing its bytes: for a subclass that keeps more beside them. */
+  protected PreparedAnswer(PreparedAnswer answer) {
+    this.wire = answer.wire;
   }
 
   /**
@@ -60,65 +58,81 @@ public final class PreparedAnswer {
   }
 
   /**
-   * Scans encoded {@code wire} for the TTL offsets; sets its ID to 0. With {@code cutOpt}, an OPT record
-   * that is the last record is cut off; null when there is an OPT record elsewhere (or any OPT record
-   * without {@code cutOpt}: it must not be stored), or when the bytes do not parse.
+   * Stores encoded {@code msg} in the one-array layout: ID 0, the question name lower-cased, the TTL
+   * offsets after the message. With {@code cutOpt}, an OPT record that is the last record is cut off;
+   * null when there is an OPT record elsewhere (or any OPT record without {@code cutOpt}: it must not be
+   * stored), or when the bytes do not parse.
    */
-  private static PreparedAnswer of(byte[] wire, boolean cutOpt) {
-    wire[0] = 0;
-    wire[1] = 0;
-    int[] ttls = new int[32];
-    int count = 0;
+  private static PreparedAnswer of(byte[] msg, boolean cutOpt) {
+    msg[0] = 0;
+    msg[1] = 0;
     int p = FastQuery.HEADER;
-    int qd = u16(wire, 4);
+    int qd = u16(msg, 4);
     for (int i = 0; i < qd; i++) {
-      p = skipName(wire, p) + 4;
+      if (i == 0) {
+        lowerName(msg, p);
+      }
+      p = skipName(msg, p) + 4;
     }
-    int rrs = u16(wire, 6) + u16(wire, 8) + u16(wire, 10);
+    int rrs = u16(msg, 6) + u16(msg, 8) + u16(msg, 10);
     int optAt = -1;
+    int q = p;
     for (int i = 0; i < rrs; i++) {
-      int start = p;
-      p = skipName(wire, p);
-      if (u16(wire, p) == OPT_TYPE) {
+      int start = q;
+      q = skipName(msg, q);
+      if (u16(msg, q) == OPT_TYPE) {
         if (!cutOpt || i != rrs - 1) {
           return null;
         }
         optAt = start;
-        p += 10 + u16(wire, p + 8);
-        continue;
       }
-      if (count == ttls.length) {
-        ttls = Arrays.copyOf(ttls, count * 2);
-      }
-      ttls[count] = p + 4;
-      ttls[count + 1] = (int) (u32(wire, p + 4) & 0x7fffffffL);
-      count += 2;
-      p += 10 + u16(wire, p + 8);
+      q += 10 + u16(msg, q + 8);
     }
-    if (p != wire.length) {
+    if (q != msg.length) {
       return null;
     }
+    int n = optAt >= 0 ? optAt : msg.length;
+    int kept = optAt >= 0 ? rrs - 1 : rrs;
+    byte[] wire = Arrays.copyOf(msg, n + 2 * kept);
     if (optAt >= 0) {
-      wire = Arrays.copyOf(wire, optAt);
       int ar = u16(wire, 10) - 1;
       wire[10] = (byte) (ar >>> 8);
       wire[11] = (byte) ar;
     }
-    return new PreparedAnswer(wire, Arrays.copyOf(ttls, count), wire[3] & 0xF);
+    for (int i = 0, t = n; i < kept; i++, t += 2) {
+      p = skipName(wire, p);
+      int off = p + 4;
+      wire[t] = (byte) (off >>> 8);
+      wire[t + 1] = (byte) off;
+      p += 10 + u16(wire, p + 8);
+    }
+    return new PreparedAnswer(wire);
+  }
+
+  /**
+   * The stored bytes, shared, for a subclass: the message up to {@link #length()} (its question name
+   * lower-cased at {@link FastQuery#HEADER}), then the TTL offsets. Never to be modified.
+   */
+  protected final byte[] bytes() {
+    return wire;
   }
 
   /** Size of the stored answer in bytes, without an OPT record (see {@link #renderedLength}). */
-  public int length() {
-    return wire.length;
+  public final int length() {
+    return wire.length - 2 * (u16(wire, 6) + u16(wire, 8) + u16(wire, 10));
   }
 
-  public int rcode() {
-    return rcode;
+  public final int rcode() {
+    return wire[3] & 0xF;
   }
 
   /** The smallest TTL of all records as stored (0 when there are none). */
-  public int minTtl() {
-    return minTtl;
+  public final int minTtl() {
+    int min = Integer.MAX_VALUE;
+    for (int t = length(); t < wire.length; t += 2) {
+      min = Math.min(min, storedTtl(t));
+    }
+    return min == Integer.MAX_VALUE ? 0 : min;
   }
 
   /**
@@ -126,10 +140,11 @@ public final class PreparedAnswer {
    * question name's case, every TTL set to {@code ttl} (or kept as stored when {@code ttl < 0}), and
    * an OPT record when the query had one.
    */
-  public ByteBuf render(FastQuery q, int ttl) {
+  public final ByteBuf render(FastQuery q, int ttl) {
     int extra = q.hasEdns() ? OPT_LENGTH : 0;
-    ByteBuf out = q.alloc().ioBuffer(wire.length + extra);
-    out.writeBytes(wire);
+    int length = length();
+    ByteBuf out = q.alloc().ioBuffer(length + extra);
+    out.writeBytes(wire, 0, length);
     int base = out.readerIndex();
     out.setShort(base, q.id());
     int flags = ((wire[2] & 0xff) << 8) | (wire[3] & 0xff);
@@ -144,8 +159,8 @@ public final class PreparedAnswer {
       out.setByte(to + i, in.getByte(from + i));
     }
     if (ttl >= 0) {
-      for (int i = 0; i < ttls.length; i += 2) {
-        out.setInt(base + ttls[i], ttl);
+      for (int t = length; t < wire.length; t += 2) {
+        out.setInt(base + u16(wire, t), ttl);
       }
     }
     if (extra != 0) {
@@ -162,8 +177,8 @@ public final class PreparedAnswer {
   }
 
   /** The size {@link #render} writes for {@code q}, to check it against {@link FastQuery#maxAnswer()}. */
-  public int renderedLength(FastQuery q) {
-    return wire.length + (q.hasEdns() ? OPT_LENGTH : 0);
+  public final int renderedLength(FastQuery q) {
+    return length() + (q.hasEdns() ? OPT_LENGTH : 0);
   }
 
   /**
@@ -172,12 +187,13 @@ public final class PreparedAnswer {
    * TTL set to {@code ttl} (kept as stored when negative). Used by the decoded path so that both paths
    * answer the same bytes. {@code queryFlags} are the 16 header flag bits of the query.
    */
-  public byte[] patched(int id, int queryFlags, boolean dnssecOk, byte[] qnameWire, int ttl) {
+  public final byte[] patched(int id, int queryFlags, boolean dnssecOk, byte[] qnameWire, int ttl) {
     int qlen = skipName(wire, FastQuery.HEADER) - FastQuery.HEADER;
     if (qnameWire.length != qlen) {
       throw new IllegalArgumentException("question name length " + qnameWire.length + " != " + qlen);
     }
-    byte[] out = wire.clone();
+    int length = length();
+    byte[] out = Arrays.copyOf(wire, length);
     out[0] = (byte) (id >>> 8);
     out[1] = (byte) id;
     int flags = clientFlags(u16(wire, 2), queryFlags, dnssecOk);
@@ -185,8 +201,8 @@ public final class PreparedAnswer {
     out[3] = (byte) flags;
     System.arraycopy(qnameWire, 0, out, FastQuery.HEADER, qlen);
     if (ttl >= 0) {
-      for (int i = 0; i < ttls.length; i += 2) {
-        int off = ttls[i];
+      for (int t = length; t < wire.length; t += 2) {
+        int off = u16(wire, t);
         out[off] = (byte) (ttl >>> 24);
         out[off + 1] = (byte) (ttl >>> 16);
         out[off + 2] = (byte) (ttl >>> 8);
@@ -197,12 +213,30 @@ public final class PreparedAnswer {
   }
 
   /** The TTLs as stored, in record order (tests and the cache's aging use them). */
-  public int[] storedTtls() {
-    int[] out = new int[ttls.length / 2];
+  public final int[] storedTtls() {
+    int length = length();
+    int[] out = new int[(wire.length - length) / 2];
     for (int i = 0; i < out.length; i++) {
-      out[i] = ttls[2 * i + 1];
+      out[i] = storedTtl(length + 2 * i);
     }
     return out;
+  }
+
+  /** The TTL whose offset is at {@code t}, as stored (the top bit cleared, RFC 2181 section 8). */
+  private int storedTtl(int t) {
+    return (int) (u32(wire, u16(wire, t)) & 0x7fffffffL);
+  }
+
+  /** Lower-cases the ASCII letters of the uncompressed name at {@code p}, leaving its length octets. */
+  private static void lowerName(byte[] w, int p) {
+    for (int len = w[p] & 0xff; len != 0 && (len & 0xC0) == 0; len = w[p] & 0xff) {
+      for (int i = p + 1; i <= p + len; i++) {
+        if (w[i] >= 'A' && w[i] <= 'Z') {
+          w[i] += 'a' - 'A';
+        }
+      }
+      p += len + 1;
+    }
   }
 
   /**

@@ -13,6 +13,7 @@ import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.Protocol;
 import io.nodecache.wire.FastQuery;
+import io.nodecache.wire.PreparedAnswer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -25,6 +26,7 @@ import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -145,6 +147,69 @@ class CacheFastPathTest {
       assertThat(slow.name()).isEqualTo(Name.fromString(name));
     } finally {
       in.release();
+    }
+  }
+
+  /**
+   * A stored entry is its own key: it reads the question from its answer's bytes (kept lower-cased,
+   * whatever case the response had) and equals, and hashes like, the keys built from a query.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {".", "a.", "www.example.org.", "WWW.Example.ORG.", "x-y_z.a.b.c.d.e.f.", "\\000.\\255."})
+  void aStoredEntryEqualsTheKeysOfItsQuestion(String name) throws Exception {
+    Message q = query(name, Type.AAAA, 3, true, true, true);
+    Message resp = q.clone();
+    resp.getHeader().setFlag(Flags.QR);
+    resp.addRecord(Record.fromString(Name.fromString(name), Type.AAAA, 1, 60, "2001:db8::1", Name.root),
+        Section.ANSWER);
+    CacheEntry e = new CacheEntry(PreparedAnswer.of(resp), CacheKey.bits(true, true),
+        CacheEntry.Kind.SUCCESS, null, 60, 0, Cache.SECOND, 0);
+    ByteBuf in = Unpooled.wrappedBuffer(q.toWire());
+    try {
+      FastQuery fq = new FastQuery();
+      assertThat(fq.parse(in, true, UnpooledByteBufAllocator.DEFAULT)).isTrue();
+      CacheKey slow = CacheKey.of(Name.fromString(name), Type.AAAA, 1, true, true);
+      assertThat(e).isEqualTo(slow).hasSameHashCodeAs(slow).isEqualTo(CacheKey.probe().set(fq));
+      assertThat(slow).isEqualTo(e);
+      assertThat(CacheKey.probe().set(fq)).isEqualTo(e).hasSameHashCodeAs(e);
+      assertThat(e).isNotEqualTo(CacheKey.of(Name.fromString(name), Type.AAAA, 1, true, false));
+      assertThat(e).isNotEqualTo(CacheKey.of(Name.fromString(name), Type.AAAA, 1, false, true));
+      assertThat(e).isNotEqualTo(CacheKey.of(Name.fromString(name), Type.A, 1, true, true));
+      assertThat(CacheKey.of(Name.fromString(name), Type.AAAA, 3, true, true)).isNotEqualTo(e);
+      assertThat(e.name().toWire()).isEqualTo(Name.fromString(name).toWireCanonical());
+      assertThat(e.type()).isEqualTo(Type.AAAA);
+      assertThat(e.dclass()).isEqualTo(1);
+      assertThat(e.dnssecOk()).isTrue();
+      assertThat(e.checkingDisabled()).isTrue();
+      assertThat(e.kind()).isEqualTo(CacheEntry.Kind.SUCCESS);
+    } finally {
+      in.release();
+    }
+  }
+
+  /**
+   * A map that replaces a value keeps its old key. Since an entry is its own key, the cache removes
+   * the old mapping first: otherwise the replaced entry, and its bytes, would stay as the key.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"cache {\n serve_stale\n}", "cache {\n serve_stale 1h verify\n}", "cache {\n prefetch 1\n}"})
+  void aReplacedEntryLeavesNoOldEntryAsItsKey(String directive) throws Exception {
+    try (CacheHarness h = new CacheHarness(directive)) {
+      String name = "r.example.org.";
+      h.upstream.answer(name, Type.A, name + " 100 IN A 192.0.2.1");
+      h.ask(name, Type.A);
+      CacheEntry first = h.cache.success.getIfPresent(CacheKey.of(Name.fromString(name), Type.A, 1, false, false));
+      assertThat(first).isNotNull();
+      h.upstream.answer(name, Type.A, name + " 100 IN A 192.0.2.2");
+      h.ticker.advanceSeconds(directive.contains("prefetch") ? 95 : 101);
+      h.ask(name, Type.A); // a prefetch, a stale answer with a refresh, or a verified answer
+      assertThat(h.upstream.calls()).isEqualTo(2);
+      var stored = h.cache.success.asMap().entrySet();
+      assertThat(stored).hasSize(1);
+      var mapping = stored.iterator().next();
+      assertThat(mapping.getValue()).isNotSameAs(first);
+      assertThat(mapping.getKey()).isSameAs(mapping.getValue());
+      assertThat(h.ask(name, Type.A).getSection(Section.ANSWER).get(0).rdataToString()).isEqualTo("192.0.2.2");
     }
   }
 

@@ -8,6 +8,8 @@ import io.nodecache.cache.FakeUpstream.Answer;
 import io.nodecache.chain.FastPath;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
@@ -91,6 +93,24 @@ class CacheRefreshTest {
       h.ask(NAME, Type.A);
       assertThat(h.upstream.calls()).isEqualTo(1);
       assertThat(h.count("coredns_cache_prefetch_total")).isZero();
+    }
+  }
+
+  /** The window either side of its edge: gaps just under it count, gaps just over it reset the count. */
+  @ParameterizedTest(name = "hits {0} s apart, window 10 s: prefetched {1}")
+  @CsvSource({"9.9,true", "10.1,false"})
+  void hitsCountAsPopularOnlyWithinTheWindow(double gap, boolean prefetched) throws Exception {
+    try (CacheHarness h = new CacheHarness("cache {\n prefetch 3 10s 50%\n}")) {
+      answer(h, 100, "192.0.2.1");
+      h.ask(NAME, Type.A);
+      for (int i = 0; i < 5; i++) {
+        h.ticker.advanceSeconds(gap);
+        h.ask(NAME, Type.A);
+      }
+      h.ticker.advanceSeconds(gap); // past 50 s: under 50 % of the TTL left
+      h.ask(NAME, Type.A);
+      assertThat(h.count("coredns_cache_prefetch_total")).isEqualTo(prefetched ? 1 : 0);
+      assertThat(h.upstream.calls()).isEqualTo(prefetched ? 2 : 1);
     }
   }
 

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.nodecache.cache.FakeUpstream.Answer;
 import io.nodecache.chain.DnsRequest;
+import io.nodecache.chain.FastPath;
 import io.nodecache.chain.Next;
 import io.nodecache.chain.Protocol;
 import java.util.List;
@@ -290,6 +291,30 @@ class CacheTest {
       h.cache.handle(r, liar).toCompletableFuture().get();
       assertThat(h.cache.size()).isZero();
       assertThat(h.count("coredns_cache_drops_total")).isEqualTo(1);
+    }
+  }
+
+  /**
+   * No expiry policy in the map: an entry past its lifetime is a miss and is not handed over, but it
+   * stays (and counts in coredns_cache_entries, as CoreDNS's own cache counts it) until it is replaced
+   * or evicted by size.
+   */
+  @Test
+  void anExpiredEntryIsAMissAndStaysCountedUntilReplaced() throws Exception {
+    try (CacheHarness h = new CacheHarness("cache")) {
+      h.upstream.answer("old.example.org.", Type.A, "old.example.org. 30 IN A 192.0.2.1");
+      h.ask("old.example.org.", Type.A);
+      h.ticker.advanceSeconds(30);
+      assertThat(h.fast(query("old.example.org.", Type.A)).result()).isEqualTo(FastPath.Result.SLOW);
+      assertThat(h.cache.handOver()).isEmpty();
+      assertThat(h.cache.size()).isEqualTo(1);
+      assertThat(h.meters.get("coredns_cache_entries").tag("type", "success").gauge().value()).isEqualTo(1);
+      h.upstream.answer("old.example.org.", Type.A, "old.example.org. 30 IN A 192.0.2.2");
+      Message fresh = h.ask("old.example.org.", Type.A);
+      assertThat(fresh.getSection(Section.ANSWER).get(0).rdataToString()).isEqualTo("192.0.2.2");
+      assertThat(h.upstream.calls()).isEqualTo(2);
+      assertThat(h.cache.size()).isEqualTo(1);
+      assertThat(h.cache.handOver()).hasSize(1);
     }
   }
 

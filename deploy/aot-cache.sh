@@ -8,6 +8,8 @@
 # -XX:+UseCompactObjectHeaders): a cache only serves a JVM whose flags match.
 #
 #   deploy/aot-cache.sh JAR CACHE [JVM FLAGS...]
+# Env: AOT_TRAINING_KUBERNETES=0 leaves the kubernetes block out of the training (below);
+#      AOT_TRAINING_ROUNDS, AOT_TRAINING_SECONDS bound the training load.
 #
 # The training run listens on loopback only (hosts, cache, forward over TCP to a stub upstream served by
 # the same process, kubernetes from a one-Service snapshot, health, ready, prometheus) and is driven by a
@@ -38,6 +40,21 @@ cat > "$work/cluster.json" <<'JSON'
   "addressType": "IPv4", "endpoints": [{"addresses": ["192.0.2.1"], "conditions": {"ready": true}}],
   "ports": [{"name": "https", "port": 6443, "protocol": "TCP"}]}]}
 JSON
+# The cluster-zone block: kubernetes (fabric8 and Jackson) is trained only when the Corefile served has it.
+# The cache loads every class of its training at start, used or not, so for a Corefile without
+# `kubernetes` set AOT_TRAINING_KUBERNETES=0 (JDK 25, idle: about 1,100 classes and 16 MiB of RSS less;
+# bench/RESULTS.md, Footprint notes).
+cluster_block=""
+if [ "${AOT_TRAINING_KUBERNETES:-1}" != 0 ]; then
+    cluster_block="cluster.local:15353 in-addr.arpa:15353 {
+    bind 127.0.0.1
+    errors
+    kubernetes cluster.local in-addr.arpa {
+        snapshot $work/cluster.json
+    }
+    cache 30
+}"
+fi
 cat > "$work/Corefile" <<COREFILE
 .:15353 {
     bind 127.0.0.1
@@ -54,14 +71,7 @@ cat > "$work/Corefile" <<COREFILE
     ready 127.0.0.1:18181
     prometheus 127.0.0.1:19253
 }
-cluster.local:15353 in-addr.arpa:15353 {
-    bind 127.0.0.1
-    errors
-    kubernetes cluster.local in-addr.arpa {
-        snapshot $work/cluster.json
-    }
-    cache 30
-}
+$cluster_block
 train.test:15354 {
     bind 127.0.0.1
     template IN A train.test {

@@ -53,6 +53,12 @@ public final class Main {
     if (System.getProperty("io.netty.leakDetection.level") == null) {
       System.setProperty("io.netty.leakDetection.level", "disabled");
     }
+    // Netty's allocator registers its JFR events at first use: that loads and keeps JFR's event
+    // registry (80-110 classes and their metadata) in every process, recorded or not. Off unless
+    // asked for (-Dio.netty.jfr.enabled=true); JFR's own JVM and JDK events are unaffected.
+    if (System.getProperty("io.netty.jfr.enabled") == null) {
+      System.setProperty("io.netty.jfr.enabled", "false");
+    }
     System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
     System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSX");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.out");

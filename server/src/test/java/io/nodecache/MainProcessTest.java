@@ -160,6 +160,45 @@ class MainProcessTest {
     }
   }
 
+  /**
+   * Netty's allocator would register its JFR events on first use, loading JFR's event registry (about 80
+   * classes and their metadata) into every process; Main turns that off (bench/RESULTS.md, Footprint notes). Checked on the class-load log of
+   * a server that has answered over UDP (the pooled allocator in use).
+   */
+  @Test
+  void answeringLoadsNoJfrClasses() throws Exception {
+    int port;
+    try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+      port = probe.getLocalPort();
+    }
+    Path conf = dir.resolve("Corefile");
+    Path pid = dir.resolve("jfr.pid");
+    Path classes = dir.resolve("classes.txt");
+    Files.writeString(conf, ".:" + port + " {\n    bind 127.0.0.1\n    hosts {\n        10.0.0.1 www.example.test\n    }\n}\n");
+    List<String> cmd = new ArrayList<>(javaCommand(List.of("-conf", conf.toString(), "-pidfile", pid.toString(), "-quiet")).command());
+    cmd.add(1, "-Xlog:class+load=info:file=" + classes);
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("jfr.out").toFile()).start();
+    try {
+      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.exists(pid) || !p.isAlive());
+      InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
+      Await.until("an answer", Duration.ofSeconds(30), () -> {
+        try {
+          return DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getRcode() == Rcode.NOERROR;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      p.destroy();
+      assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      List<String> loaded = Files.readAllLines(classes);
+      assertThat(loaded).anyMatch(l -> l.contains("io.netty.buffer.PooledByteBufAllocator "));
+      // Netty still asks whether JFR is available (a dozen classes); the event registry must stay unloaded.
+      assertThat(loaded).noneMatch(l -> l.contains(" jdk.jfr.internal.MetadataRepository ") || l.contains(" jdk.jfr.internal.TypeLibrary "));
+    } finally {
+      p.destroyForcibly();
+    }
+  }
+
   @Test
   void sigusr1ReloadsTheCorefile() throws Exception {
     Path conf = dir.resolve("Corefile");

@@ -76,6 +76,7 @@ final class ApiSource implements AutoCloseable {
         new KubernetesClientBuilder()
             .withConfig(clientConfig())
             .withHttpClientFactory(new JdkHttpClientFactory())
+            .withKubernetesSerialization(ModelKinds.serialization())
             .build();
     List<CompletableFuture<Void>> synced = new ArrayList<>();
     synced.add(

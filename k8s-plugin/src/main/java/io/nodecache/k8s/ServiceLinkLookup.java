@@ -38,7 +38,8 @@ public final class ServiceLinkLookup implements ServiceAddressLookup {
     c.setRequestRetryBackoffLimit(2);
     String ns = namespace();
     try (KubernetesClient client =
-        new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new JdkHttpClientFactory()).build()) {
+        new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new JdkHttpClientFactory())
+            .withKubernetesSerialization(ModelKinds.serialization()).build()) {
       Service s = client.services().inNamespace(ns).withName(service).get();
       if (s == null || s.getSpec() == null || s.getSpec().getClusterIP() == null || "None".equals(s.getSpec().getClusterIP())) {
         log.warn("Service {}/{} has no ClusterIP in the API", ns, service);

@@ -38,7 +38,7 @@ import java.util.Map;
 final class SnapshotFile {
 
   private final Path path;
-  private final KubernetesSerialization serialization = new KubernetesSerialization();
+  private final KubernetesSerialization serialization = ModelKinds.serialization();
 
   SnapshotFile(Path path) {
     this.path = path;

@@ -22,7 +22,8 @@ import java.util.WeakHashMap;
  * process_resident_memory_bytes}, {@code process_cpu_seconds_total}, {@code process_open_fds},
  * {@code process_max_fds}, {@code process_virtual_memory_bytes}, {@code process_start_time_seconds}),
  * taken from the Prometheus Java client's {@link ProcessMetrics} (read at scrape time, nothing on the
- * request path), and the JVM's own through Micrometer (memory, GC, threads, classes, CPU usage).
+ * request path), and the JVM's own through Micrometer (memory, GC, threads, classes, CPU usage), the last
+ * two from {@link #bindJvm()}.
  */
 public final class ServerMetrics implements AutoCloseable {
 
@@ -35,6 +36,9 @@ public final class ServerMetrics implements AutoCloseable {
   private static final Set<PrometheusRegistry> WITH_PROCESS = Collections.newSetFromMap(new WeakHashMap<>());
 
   private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final MeterRegistry registry;
+  private boolean jvmBound;
+  private boolean closed;
 
   public ServerMetrics(MeterRegistry registry, String version) {
     Gauge.builder("coredns.build.info", () -> 1)
@@ -45,6 +49,20 @@ public final class ServerMetrics implements AutoCloseable {
     for (String type : SETUP_ERRORS) {
       setupError(registry, type);
     }
+    this.registry = registry;
+  }
+
+  /**
+   * The JVM's and the process's meters. Separate from the constructor because binding them (MBeans, GC
+   * notification listeners) is one of the slower steps of a start: the server binds them once its DNS
+   * listeners serve, before its HTTP endpoints do, so they are off the path to the first answer and
+   * present at the first scrape. Once; later calls do nothing.
+   */
+  public synchronized void bindJvm() {
+    if (jvmBound || closed) {
+      return;
+    }
+    jvmBound = true;
     new JvmMemoryMetrics().bindTo(registry);
     gc.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
@@ -81,7 +99,8 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
+    closed = true;
     gc.close();
   }
 }

@@ -124,6 +124,7 @@ public final class NodeCache implements HandoffHost, ServerHooks, AutoCloseable 
     g.start();
     listeners.serve(g);
     listeners.dropUnadopted();
+    serverMetrics.bindJvm(); // answering already; before the first scrape
     http = endpoints(g.server());
     http.bind();
     reloadMetrics.loaded(g.corefile());

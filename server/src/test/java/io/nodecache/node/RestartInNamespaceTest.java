@@ -84,6 +84,9 @@ class RestartInNamespaceTest {
     Path log2 = dir.resolve("second.log");
     Process second = startServer(log2, flags);
     await("the new instance answers", () -> "1.2.3.4".equals(Dns.query(pod, LOCAL_IP, "a.test.local")), second, log2);
+    // It answers before its first reconcile pass ends (Main installs the rules after the listeners serve);
+    // "listening on" is logged after that pass, so the rule removed below is one it had already seen.
+    await("the new instance's first reconcile pass", () -> logged(log2, "listening on"), second, log2);
     // One rule goes missing: its return proves full reconcile passes ran over the leftovers.
     node.sh("iptables -w -t raw -D " + rules.get(0).substring(3));
     await("a reconcile pass put the rule back", () -> rawRules().size() == 8, second, log2);

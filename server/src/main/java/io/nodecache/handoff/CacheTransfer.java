@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * The cache half of the hand-off: the old instance sends its caches' live entries as text lines, the
@@ -48,7 +49,20 @@ final class CacheTransfer {
     return out;
   }
 
+  /** Entries per piece {@link #encode(HandoffHost, Consumer)} hands to its sink. */
+  static final int PIECE = 256;
+
   static String encode(HandoffHost server) {
+    StringBuilder all = new StringBuilder();
+    encode(server, all::append);
+    return all.toString();
+  }
+
+  /**
+   * Our caches' entries as text, {@link #PIECE} lines at a time to {@code sink}, then the end line:
+   * pieces small enough to stay short-lived garbage in the young generation.
+   */
+  static void encode(HandoffHost server, Consumer<String> sink) {
     StringBuilder sb = new StringBuilder();
     int n = 0;
     for (Cache cache : caches(server)) {
@@ -61,10 +75,13 @@ final class CacheTransfer {
             .append(b64(h.zone().getBytes(StandardCharsets.UTF_8))).append(' ')
             .append(b64(h.server().getBytes(StandardCharsets.UTF_8))).append(' ')
             .append(b64(h.answer())).append('\n');
-        n++;
+        if (++n % PIECE == 0) {
+          sink.accept(sb.toString());
+          sb.setLength(0);
+        }
       }
     }
-    return sb.append(END).append(' ').append(n).append('\n').toString();
+    sink.accept(sb.append(END).append(' ').append(n).append('\n').toString());
   }
 
   /**

@@ -90,7 +90,7 @@ public final class Handoff implements AutoCloseable {
             server::listenerSockets,
             server::handedOver,
             this::resume,
-            () -> CacheTransfer.encode(server));
+            sink -> CacheTransfer.encode(server, sink));
     offer.start();
     log.info("hand-off: offering our DNS sockets to the next instance at {}", path);
   }

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,7 @@ public final class HandoffServer implements AutoCloseable {
   private final Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets;
   private final Runnable onTakenOver;
   private final Runnable onTakerGone;
-  private final Supplier<String> cache;
+  private final Consumer<Consumer<String>> cache;
   private final Object lock = new Object();
   private Channel server;
   private Channel taker;
@@ -53,7 +54,7 @@ public final class HandoffServer implements AutoCloseable {
    * @param onTakenOver runs (off the event loop) when the new instance reports it serves the sockets
    * @param onTakerGone runs (off the event loop) when that instance's connection closes before
    *     {@link #close()}: it crashed or stopped, and nobody else reads the sockets
-   * @param cache our cache entries as {@link CacheTransfer} text
+   * @param cache writes our cache entries as {@link CacheTransfer} text, piece by piece, to the sink it is given
    */
   public HandoffServer(
       Path path,
@@ -61,7 +62,7 @@ public final class HandoffServer implements AutoCloseable {
       Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets,
       Runnable onTakenOver,
       Runnable onTakerGone,
-      Supplier<String> cache) {
+      Consumer<Consumer<String>> cache) {
     this.path = path;
     this.group = group;
     this.sockets = sockets;
@@ -176,12 +177,23 @@ public final class HandoffServer implements AutoCloseable {
           ctx.flush();
         }
         case HandoffProtocol.TAKEN -> taken(ctx.channel());
-        case CacheTransfer.REQUEST -> ctx.writeAndFlush(cache.get());
+        case CacheTransfer.REQUEST -> sendCache(ctx);
         default -> {
           log.warn("hand-off: unexpected '{}' from the new instance", line);
           ctx.close();
         }
       }
+    }
+
+    /**
+     * Writes the cache from a thread of its own, in pieces: this handler runs on one of the DNS event
+     * loops, which must not stop answering while thousands of entries are encoded, and one string of the
+     * whole cache would be allocated in the old generation and cost a full collection that stops them all.
+     */
+    private void sendCache(ChannelHandlerContext ctx) {
+      Thread t = new Thread(() -> cache.accept(ctx::writeAndFlush), "nodecache-handoff-cache");
+      t.setDaemon(true);
+      t.start();
     }
 
     private void taken(Channel ch) {

@@ -9,6 +9,7 @@ import io.nodecache.testing.TestUpstream;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.xbill.DNS.Message;
@@ -62,5 +63,23 @@ class CacheTransferTest {
       assertThat(upstream.queries()).isEqualTo(before);
       assertThat(m.getSection(Section.ANSWER).get(0).getTTL()).isBetween((long) ttl - 1, (long) ttl);
     }
+  }
+
+  @Test
+  void aLargeCacheGoesInPiecesOfAtMostPieceLines() throws Exception {
+    TestUpstream upstream = TestUpstream.start(CacheHandoffTestAnswers::answer);
+    open.add(upstream);
+    NodeCache old = start(".:0 {\n    bind 127.0.0.1\n    cache 300\n    forward . " + upstream.hostPort() + "\n}\n");
+    int names = 2 * CacheTransfer.PIECE + 7;
+    for (int i = 0; i < names; i++) {
+      DnsClient.udp(TestServers.dns(old), DnsClient.query(CacheHandoffTestAnswers.name(i), Type.A));
+    }
+    List<String> pieces = new ArrayList<>();
+    CacheTransfer.encode(old, pieces::add);
+    assertThat(pieces).hasSize(3);
+    assertThat(pieces.subList(0, 2)).allSatisfy(p -> assertThat(p.lines().count()).isEqualTo(CacheTransfer.PIECE));
+    assertThat(pieces.get(2)).endsWith(CacheTransfer.END + " " + names + "\n");
+    assertThat(pieces.get(2).lines().count()).isEqualTo(8); // 7 entries and the end line
+    assertThat(String.join("", pieces).lines().filter(l -> l.startsWith("entry ")).distinct().count()).isEqualTo(names);
   }
 }

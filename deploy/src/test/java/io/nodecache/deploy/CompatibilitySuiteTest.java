@@ -2,27 +2,15 @@ package io.nodecache.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
-import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.Context;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -36,9 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * node-local and cluster CoreDNS configs ({@code compat/valid/}, each naming its source). Each is
  * started with the real server process in a network namespace standing for a node: its bind
  * addresses on {@code lo}, unbound as kube-dns and as the node's resolver, and, for the cluster
- * CoreDNS configs, fabric8's mock API server (CRUD mode) over a veth as the pod's API server. Every
- * query its header lists (at least one per server block) must get the stated answer over the stated
- * transport.
+ * CoreDNS configs, fabric8's mock API server (CRUD mode, a process of its own in the namespace) as
+ * the pod's API server. Every query its header lists (at least one per server block) must get the
+ * stated answer over the stated transport.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CompatibilitySuiteTest {
@@ -68,8 +56,7 @@ class CompatibilitySuiteTest {
   /** Files of the whole suite (unbound's config, the kubeconfig, one directory per Corefile). */
   private Path dir;
   private Netns node;
-  private String apiLink;
-  private KubernetesMockServer api;
+  private int apiPort;
   private Path kubeconfig;
 
   static List<CompatCorefile> valid() throws Exception {
@@ -115,25 +102,24 @@ class CompatibilitySuiteTest {
     startApi();
   }
 
-  /** The pod's API server: fabric8's CRUD mock on the host end of a veth into the node namespace. */
-  @SuppressWarnings("deprecation") // the mock server's own extension builds its Context this way
+  /**
+   * The pod's API server: fabric8's CRUD mock ({@link CompatApi}) in a process of its own on an
+   * address of the node namespace, so that no packet of the suite leaves the namespaces it made.
+   */
   private void startApi() throws Exception {
-    apiLink = "ncapi" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0xffffff));
-    host("ip link add " + apiLink + " type veth peer name eth-api netns " + node.name);
-    host("ip addr add " + API_HOST + "/30 dev " + apiLink + " && ip link set " + apiLink + " up");
-    node.sh("ip addr add 10.252.77.2/30 dev eth-api && ip link set eth-api up");
-    api = new KubernetesMockServer(new Context(Serialization.jsonMapper()), new MockWebServer(), new HashMap<>(),
-        new KubernetesMixedDispatcher(new HashMap<>()), false);
-    api.init(InetAddress.getByName(API_HOST), 0);
-    try (KubernetesClient admin = api.createClient(b -> b.withHttpClientFactory(new JdkHttpClientFactory()))) {
-      for (String ns : List.of("default", "kube-system")) {
-        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-      }
-      service(admin, "default", "kubernetes", "10.96.0.1", "https", 443, "TCP");
-      service(admin, "kube-system", "kube-dns", "10.96.0.10", "dns", 53, "UDP");
-      service(admin, "default", "web", "10.96.0.20", "http", 80, "TCP");
-      service(admin, "default", "ext", "10.96.0.30", "http", 80, "TCP", "203.0.113.10");
+    node.sh("ip addr add " + API_HOST + "/32 dev lo");
+    Path ready = dir.resolve("api.port");
+    Path log = dir.resolve("api.log");
+    Process p = node.spawn(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
+        "-cp", System.getProperty("java.class.path"), CompatApi.class.getName(), API_HOST, ready.toString()),
+        Map.of(), log);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (!Files.exists(ready)) {
+      assertThat(p.isAlive()).as("the API server exited: " + Files.readString(log)).isTrue();
+      assertThat(Instant.now()).as("the API server is ready: " + Files.readString(log)).isBefore(deadline);
+      Thread.sleep(50); // polling interval of a condition with a deadline
     }
+    apiPort = Integer.parseInt(Files.readString(ready).strip());
     kubeconfig = dir.resolve("kubeconfig");
     Files.writeString(kubeconfig, """
         apiVersion: v1
@@ -150,25 +136,13 @@ class CompatibilitySuiteTest {
         - name: mock
           context: {cluster: mock, user: pod, namespace: kube-system}
         current-context: mock
-        """.formatted(API_HOST, api.getPort()));
-  }
-
-  private static void service(KubernetesClient admin, String ns, String name, String ip, String port, int number,
-      String protocol, String... externalIps) {
-    admin.services().inNamespace(ns).resource(new ServiceBuilder()
-        .withNewMetadata().withName(name).withNamespace(ns).endMetadata()
-        .withNewSpec().withClusterIP(ip).withClusterIPs(ip).withType("ClusterIP").withExternalIPs(externalIps)
-        .addNewPort().withName(port).withPort(number).withProtocol(protocol).endPort()
-        .endSpec().build()).create();
+        """.formatted(API_HOST, apiPort));
   }
 
   @AfterAll
   void cleanUp() {
-    if (api != null) {
-      api.destroy();
-    }
     if (node != null) {
-      node.close(); // takes the veth's peer, and so the veth, with it
+      node.close(); // its processes (unbound, the API server) with it
     }
     if (dir != null) {
       try (Stream<Path> s = Files.walk(dir)) {
@@ -196,10 +170,13 @@ class CompatibilitySuiteTest {
     Path log = etc.resolve("nodecache.log");
     Map<String, String> env = new HashMap<>();
     env.put("KUBERNETES_SERVICE_HOST", c.kubernetesApi() ? API_HOST : null);
-    env.put("KUBERNETES_SERVICE_PORT", c.kubernetesApi() ? String.valueOf(api.getPort()) : null);
+    env.put("KUBERNETES_SERVICE_PORT", c.kubernetesApi() ? String.valueOf(apiPort) : null);
     env.put("KUBECONFIG", c.kubernetesApi() ? kubeconfig.toString() : null);
     env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     env.put("NODE_NAME", null);
+    for (String v : List.of("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")) {
+      env.put(v, null); // the client would take the API's address through a proxy of the host's
+    }
     env.putAll(c.env());
     List<String> argv = CompatCorefile.server("-Xshare:auto", "-XX:+UseSerialGC", "-Xmx128m");
     argv.addAll(List.of("-conf", corefile.toString(), "-pidfile", pidfile.toString()));
@@ -259,11 +236,5 @@ class CompatibilitySuiteTest {
     }
     argv.addAll(args);
     return ns.run(argv.toArray(String[]::new)).output().lines().toList();
-  }
-
-  private static void host(String commandLine) throws Exception {
-    Process p = new ProcessBuilder("sh", "-c", commandLine).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes());
-    assertThat(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0).as(commandLine + " -> " + out).isTrue();
   }
 }

@@ -52,7 +52,6 @@ final class ApiSource implements AutoCloseable {
     this.random = random;
   }
 
-  /** Starts the informers; the result completes once every one has listed (and never fails). */
   /**
    * {@code startup_timeout}: waits up to {@code limit} for the first sync before the server serves,
    * as CoreDNS does; past it the server serves anyway and the zones go to the next handler until the
@@ -71,6 +70,7 @@ final class ApiSource implements AutoCloseable {
     }
   }
 
+  /** Starts the informers; the result completes once every one has listed (and never fails). */
   CompletableFuture<Void> start() {
     client =
         new KubernetesClientBuilder()
@@ -110,7 +110,8 @@ final class ApiSource implements AutoCloseable {
         .itemStore(
             new ReducedStateItemStore<>(
                 ReducedStateItemStore.NAME_KEY_STATE, type, client.getKubernetesSerialization()))
-        // Retry every failure, the first list included, with the client's backoff.
+        // Retry every failure, the first list included, with the client's backoff. fabric8's Reflector
+        // logs each failed list or watch (after the client's own request retries, ~20 s at first).
         .exceptionHandler((started, t) -> true)
         .addEventHandler(
             new ResourceEventHandler<T>() {

@@ -117,6 +117,35 @@ class ReportScriptsTest {
         .contains("![latency at the fixed-rate probe, node path](plots/latency-nodepath.svg)");
   }
 
+  @Test
+  void jdksComparesOursOnTwentyFiveWithSeventeenRoundByRoundWithAPeerForDrift(@TempDir Path dir) throws Exception {
+    // bench/jdks.sh leaves one harness run per compare.sh call under jdk17/results and jdk25/results
+    double[][] ours = {{100_000, 120_000, 110_000}, {99_000, 108_000, 104_500}};
+    double[][] unbound = {{150_000, 151_000, 149_000}, {149_000, 148_500, 149_500}};
+    for (int j = 0; j < 2; j++) {
+      String jdk = j == 0 ? "17" : "25";
+      for (int r = 0; r < 3; r++) {
+        Path run = Files.createDirectories(dir.resolve("jdk" + jdk + "/results/2026120" + (r + 1) + "-120000"));
+        Files.writeString(run.resolve("results.json"), """
+            {"results": [
+              {"workload": "hot", "server": "unbound", "qps_per_core": %s},
+              {"workload": "hot", "server": "nodecache-jdk%s", "qps_per_core": %s},
+              {"workload": "hot", "server": "failed", "qps_per_core": null}]}
+            """.formatted(unbound[j][r], jdk, ours[j][r]));
+      }
+    }
+    Run run = run(List.of("python3", BENCH.resolve("jdks.py").toString(),
+        dir.resolve("jdk17/results").toString(), dir.resolve("jdk25/results").toString()));
+    assertThat(run.exit).as(run.output).isZero();
+    assertThat(run.output)
+        .contains("| 17 | hot | nodecache-jdk17 | 100,000, 120,000, 110,000 | 110,000 |")
+        .contains("| 25 | hot | nodecache-jdk25 | 99,000, 108,000, 104,500 | 104,500 |")
+        .contains("| 25 | hot | unbound | 149,000, 148,500, 149,500 | 149,000 |")
+        .contains("- hot, ours: JDK 25 / JDK 17 = 0.950")
+        .contains("- hot, unbound (same binary: machine drift): JDK 25 / JDK 17 = 0.993")
+        .doesNotContain("failed");
+  }
+
   /** Runs report.py into dir/RESULTS.md and returns it. */
   private static String report(Path dir, boolean loopback, boolean nodepath, Path plots) throws Exception {
     Path out = dir.resolve("RESULTS.md");

@@ -5,14 +5,13 @@ import json
 import os
 import re
 import shlex
-import signal
-import socket
 import statistics
-import struct
 import subprocess
 import sys
 import time
 import urllib.request
+
+from procs import dns_flags, manifest_java_opts, proc_status, stop
 
 ROOT, JAR, BENCH_JAR = os.environ["FP_ROOT"], os.environ["FP_JAR"], os.environ["FP_BENCH_JAR"]
 OUT, RESULTS = os.environ["FP_OUT"], os.environ["FP_RESULTS"]
@@ -31,8 +30,7 @@ LABELS = {"idle": "idle", "default": "default caches full (9,984 + 9,984) at 10k
 def manifest():
     """(JAVA_TOOL_OPTIONS as a list, the env of the container we copy, the ConfigMap's Corefile)."""
     text = open(MANIFEST).read()
-    m = re.search(r"- name: JAVA_TOOL_OPTIONS\n\s+value: >-\n((?:\s+-\S.*\n)+)", text)
-    opts = m.group(1).split()
+    opts = manifest_java_opts(text)
     env = {}
     arena = re.search(r"- name: MALLOC_ARENA_MAX\n\s+value: \"?(\d+)", text)
     if arena:
@@ -88,14 +86,6 @@ def snapshot(path, services):
             f.write("svc%d.ns%d.svc.cluster.local. A\n" % (i, i % 100))
 
 
-def query(port, name, timeout):
-    q = struct.pack("!HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
-    q += b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0" + struct.pack("!HH", 1, 1)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(timeout)
-        s.sendto(q, ("127.0.0.1", port))
-        data, _ = s.recvfrom(65535)
-        return struct.unpack("!HH", data[:4])[1]
 
 
 def start(argv, env, port, name, log):
@@ -105,7 +95,7 @@ def start(argv, env, port, name, log):
         if p.poll() is not None:
             raise SystemExit("footprint: exited with %s: %s (log %s)" % (p.returncode, " ".join(argv), log.name))
         try:
-            if query(port, name, 0.05) & 0x800F == 0x8000:  # QR, NOERROR
+            if dns_flags(port, name, 0.05) & 0x800F == 0x8000:  # QR, NOERROR
                 return p, (time.monotonic() - t0) * 1000.0
         except OSError:
             time.sleep(0.002)
@@ -113,14 +103,6 @@ def start(argv, env, port, name, log):
     raise SystemExit("footprint: no answer for %s within 60 s: %s" % (name, " ".join(argv)))
 
 
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait(timeout=10)
 
 
 def load(port, tag, *args):
@@ -159,14 +141,6 @@ def histogram(jdk, pid, path):
     return int(total.group(1)) / 1024 if total else None
 
 
-def status(pid):
-    out = {}
-    with open("/proc/%d/status" % pid) as f:
-        for line in f:
-            k, _, v = line.partition(":")
-            if k in ("VmRSS", "RssAnon", "RssFile", "RssShmem", "Threads"):
-                out[k] = int(v.split()[0])
-    return out
 
 
 def cache_entries():
@@ -183,7 +157,7 @@ def cache_entries():
 
 def measure(jdk, pid):
     time.sleep(11)  # two of the manifest's 5 s native-heap trim intervals (and arena-chunk cleanups)
-    r = {"status_kb": status(pid), "cache_entries": cache_entries()}
+    r = {"status_kb": proc_status(pid, ("VmRSS", "RssAnon", "RssFile", "RssShmem", "Threads")), "cache_entries": cache_entries()}
     r.update(nmt(jdk, pid))
     return r
 

@@ -12,7 +12,9 @@ The JVM flags are the manifest's JAVA_TOOL_OPTIONS (deploy/kubernetes/nodecache.
 plus NMT. Example, with the Corefile and cache footprint.sh left behind:
   AOT=bench/target/footprint/nodecache-25.aot bench/idle.py bench/target/footprint/Corefile-idle
 Loopback only; each server is stopped before the next starts."""
-import os, re, signal, socket, statistics, struct, subprocess, sys, time
+import os, re, statistics, subprocess, sys, time
+
+from procs import dns_flags, manifest_java_opts, proc_status, stop
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAVA = os.environ.get("JAVA", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
@@ -25,17 +27,9 @@ STARTS, SETTLE = int(os.environ.get("STARTS", "3")), float(os.environ.get("SETTL
 
 def manifest_flags():
     text = open(os.path.join(ROOT, "deploy/kubernetes/nodecache.yaml")).read()
-    m = re.search(r"- name: JAVA_TOOL_OPTIONS\n\s+value: >-\n((?:\s+-\S.*\n)+)", text)
-    return [o for o in m.group(1).split() if not o.startswith("-XX:AOTCache=")]
+    return [o for o in manifest_java_opts(text) if not o.startswith("-XX:AOTCache=")]
 
 
-def answered(name):
-    q = struct.pack("!HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
-    q += b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0" + struct.pack("!HH", 1, 1)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(0.05)
-        s.sendto(q, ("127.0.0.1", PORT))
-        return struct.unpack("!HH", s.recvfrom(65535)[0][:4])[1] & 0x800F == 0x8000  # QR, NOERROR
 
 
 def cpu_ms(stat):
@@ -43,13 +37,8 @@ def cpu_ms(stat):
     return (int(f[11]) + int(f[12])) * 1000 // os.sysconf("SC_CLK_TCK")
 
 
-def kib(pid, keys=("VmRSS", "RssAnon", "RssFile")):
-    out = {}
-    for line in open("/proc/%d/status" % pid):
-        k, _, v = line.partition(":")
-        if k in keys:
-            out[k] = int(v.split()[0])
-    return out
+def kib(pid):
+    return proc_status(pid, ("VmRSS", "RssAnon", "RssFile"))
 
 
 def one(argv, env):
@@ -60,7 +49,7 @@ def one(argv, env):
             if p.poll() is not None or time.monotonic() > t0 + 60:
                 raise SystemExit("idle: no answer for %s (exit %s)" % (QNAME, p.poll()))
             try:
-                if answered(QNAME):
+                if dns_flags(PORT, QNAME, 0.05) & 0x800F == 0x8000:  # QR, NOERROR
                     break
             except OSError:
                 time.sleep(0.002)
@@ -84,12 +73,7 @@ def one(argv, env):
         r["trimmed"] = kib(p.pid)
         return r
     finally:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait(timeout=10)
+        stop(p)
 
 
 def main():

@@ -12,24 +12,14 @@ import json
 import os
 import shlex
 import signal
-import socket
 import statistics
-import struct
 import subprocess
 import sys
 import time
 
+from procs import dns_flags, stop
 
-def query(port, name, timeout):
-    qid = 0x4242
-    q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0)
-    q += b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0"
-    q += struct.pack("!HH", 1, 1)
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.settimeout(timeout)
-        s.sendto(q, ("127.0.0.1", port))
-        data, _ = s.recvfrom(65535)
-        return struct.unpack("!HH", data[:4])
+
 
 
 def mem(pid):
@@ -52,23 +42,15 @@ def start_server(a):
         if p.poll() is not None:
             raise SystemExit("server exited with %s: %s" % (p.returncode, " ".join(argv)))
         try:
-            _, flags = query(a.port, "h1.bench.test", 0.05)
+            flags = dns_flags(a.port, "h1.bench.test", 0.05)
             if flags & 0x8000:
                 return p, (time.monotonic() - t0) * 1000.0
         except OSError:
             time.sleep(0.005)
-    stop(p)
+    stop(p, 15, 5)
     raise SystemExit("no answer within 30 s")
 
 
-def stop(p):
-    if p.poll() is None:
-        p.send_signal(signal.SIGTERM)
-        try:
-            p.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(p.pid, signal.SIGKILL)
-            p.wait(timeout=5)
 
 
 def fill(a, count, tag):
@@ -105,7 +87,7 @@ def main():
             deadline = time.monotonic() + 120
             while True:
                 try:
-                    query(int(os.environ.get("UPSTREAM_PORT", "5300")), "h1.bench.test", 0.2)
+                    dns_flags(int(os.environ.get("UPSTREAM_PORT", "5300")), "h1.bench.test", 0.2)
                     break
                 except OSError:
                     if time.monotonic() > deadline or upstream.poll() is not None:
@@ -116,7 +98,7 @@ def main():
             p, ms = start_server(a)
             times.append(round(ms, 1))
             if i < a.trials - 1:
-                stop(p)
+                stop(p, 15, 5)
         res["startup_ms"] = times
         res["startup_ms_median"] = statistics.median(times)
         try:
@@ -129,7 +111,7 @@ def main():
             time.sleep(10)  # idle, as between bursts on a node: periodic native-heap trimming has run
             res["rss_after_settle_kb"] = mem(p.pid)
         finally:
-            stop(p)
+            stop(p, 15, 5)
     finally:
         if upstream is not None:
             upstream.send_signal(signal.SIGTERM)

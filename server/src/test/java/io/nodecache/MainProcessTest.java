@@ -142,15 +142,7 @@ class MainProcessTest {
             .redirectOutput(out.toFile())
             .start();
     try {
-      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.exists(pid) || !p.isAlive());
-      InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
-      Await.until("an answer (a cold JVM on a loaded machine may miss the first)", Duration.ofSeconds(30), () -> {
-        try {
-          return DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getRcode() == Rcode.NOERROR;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      awaitAnswering(p, pid, port);
       p.destroy();
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       assertThat(p.exitValue()).isZero();
@@ -179,15 +171,7 @@ class MainProcessTest {
     cmd.add(1, "-Xlog:class+load=info:file=" + classes);
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("jfr.out").toFile()).start();
     try {
-      Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.exists(pid) || !p.isAlive());
-      InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
-      Await.until("an answer", Duration.ofSeconds(30), () -> {
-        try {
-          return DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getRcode() == Rcode.NOERROR;
-        } catch (IOException e) {
-          return false;
-        }
-      });
+      awaitAnswering(p, pid, port);
       p.destroy();
       assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
       List<String> loaded = Files.readAllLines(classes);
@@ -221,6 +205,22 @@ class MainProcessTest {
       p.waitFor(20, TimeUnit.SECONDS);
       p.destroyForcibly();
     }
+  }
+
+  /**
+   * Waits for the pidfile, then for a NOERROR answer to www.example.test over UDP on {@code port} (a cold
+   * JVM on a loaded machine may miss the first query).
+   */
+  private static void awaitAnswering(Process p, Path pid, int port) {
+    Await.until("the pidfile", Duration.ofSeconds(30), () -> Files.exists(pid) || !p.isAlive());
+    InetSocketAddress dns = new InetSocketAddress("127.0.0.1", port);
+    Await.until("an answer", Duration.ofSeconds(30), () -> {
+      try {
+        return DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getRcode() == Rcode.NOERROR;
+      } catch (IOException e) {
+        return false;
+      }
+    });
   }
 
   private static int awaitPort(Process p) throws IOException {

@@ -4,7 +4,9 @@ import io.nodecache.cache.Cache;
 import io.nodecache.cache.CacheHandoff;
 import io.nodecache.chain.Chain;
 import io.nodecache.chain.Handler;
+import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +54,6 @@ final class CacheTransfer {
   /** Entries per piece {@link #encode(HandoffHost, Consumer)} hands to its sink. */
   static final int PIECE = 256;
 
-  static String encode(HandoffHost server) {
-    StringBuilder all = new StringBuilder();
-    encode(server, all::append);
-    return all.toString();
-  }
-
   /**
    * Our caches' entries as text, {@link #PIECE} lines at a time to {@code sink}, then the end line:
    * pieces small enough to stay short-lived garbage in the young generation.
@@ -98,7 +94,18 @@ final class CacheTransfer {
    */
   static void save(HandoffHost server, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, SAVED + " " + System.currentTimeMillis() + "\n" + encode(server));
+    try (BufferedWriter out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      out.write(SAVED + " " + System.currentTimeMillis() + "\n");
+      encode(server, piece -> {
+        try {
+          out.write(piece);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
     Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-------"));
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }

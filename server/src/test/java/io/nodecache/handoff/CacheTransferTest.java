@@ -52,7 +52,9 @@ class CacheTransferTest {
     for (int i = 0; i < NAMES; i++) {
       DnsClient.udp(TestServers.dns(old), DnsClient.query(CacheHandoffTestAnswers.name(i), Type.A));
     }
-    String lines = CacheTransfer.encode(old);
+    StringBuilder encoded = new StringBuilder();
+    CacheTransfer.encode(old, encoded::append);
+    String lines = encoded.toString();
     assertThat(lines).endsWith(CacheTransfer.END + " " + NAMES + "\n");
 
     NodeCache next = start(block.formatted(cache.trim().replace("~", "\n")));

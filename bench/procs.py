@@ -1,0 +1,49 @@
+"""What the bench scripts that start our server need alike: a DNS query for readiness, /proc status
+figures, a stop that escalates, and the DaemonSet's JVM flags as the manifest writes them."""
+import os
+import re
+import signal
+import socket
+import struct
+import subprocess
+
+# deploy/kubernetes/nodecache.yaml: the container's JAVA_TOOL_OPTIONS, a folded block of flags
+JAVA_TOOL_OPTIONS = re.compile(r"- name: JAVA_TOOL_OPTIONS\n\s+value: >-\n((?:\s+-\S.*\n)+)")
+
+
+def manifest_java_opts(text):
+    """The JAVA_TOOL_OPTIONS flags of the manifest text, as a list."""
+    return JAVA_TOOL_OPTIONS.search(text).group(1).split()
+
+
+def dns_flags(port, name, timeout):
+    """Asks 127.0.0.1:port for NAME A over UDP; returns the answer's flags word (QR 0x8000, RCODE 0x000F)."""
+    q = struct.pack("!HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
+    q += b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0" + struct.pack("!HH", 1, 1)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(timeout)
+        s.sendto(q, ("127.0.0.1", port))
+        data, _ = s.recvfrom(65535)
+        return struct.unpack("!HH", data[:4])[1]
+
+
+def proc_status(pid, keys):
+    """The /proc/PID/status fields named in keys, in kB (or counts, for Threads)."""
+    out = {}
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            if k in keys:
+                out[k] = int(v.split()[0])
+    return out
+
+
+def stop(p, term_wait=20, kill_wait=10):
+    """SIGTERM, then SIGKILL to its process group (started with start_new_session) if it lingers."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(timeout=term_wait)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=kill_wait)

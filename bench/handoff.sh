@@ -7,15 +7,21 @@
 #   handoff   hand-off with the defaults: warm-up (-warmup 3s) at a lower CPU priority (-warmup-nice 10)
 #   samenice  hand-off with the warm-up at the old instance's priority (-warmup-nice 0)
 #   cold      hand-off with -warmup 0 -warmup-nice 0 (the new JVM takes the sockets while its code is cold)
-# Prints p50/p99/p99.9/max (ms, from dnsperf -v per-query latencies) and answered/sent per run, then
-# the median per mode. Everything on 127.0.0.1.
+#   neighbour no hand-off: SWITCH_AT s in, a second server on its own port starts at the new instance's
+#             priority and gets NEIGHBOUR_QPS (4500, about what the warm-up sends) for NEIGHBOUR_SECS (3),
+#             then stops: what a JVM busy beside the old instance costs it, without any hand-off
+# Prints p50/p99/p99.9/max (ms, from dnsperf -v per-query latencies), the worst half second's p99
+# ("worst", and when it was, s into the run) and answered/sent per run, then the median per mode.
+# Everything on 127.0.0.1.
 #
 #   mvn -B -q package -DskipTests      # first (or NODECACHE_JAR=...): this script builds nothing
 #   bench/handoff.sh                   # ROUNDS=3 DURATION=20 QPS=8000 SWITCH_AT=5
 #   MODES="none handoff" ROUNDS=5 bench/handoff.sh      (default MODES="none handoff samenice cold")
 #
 # Environment: NODECACHE_JAR (default deploy/target/nodecache.jar), JAVA_OPTS (default: the
-# DaemonSet's JVM flags from deploy/kubernetes/nodecache.yaml without its CDS archive), PORT (5410;
+# DaemonSet's JVM flags from deploy/kubernetes/nodecache.yaml without its AOT cache), AOT (1: with
+# compact headers and an AOT cache made for this jar, as the DaemonSet on JDK 25; put JDK 25 first on
+# PATH), PORT (5410;
 # the upstream uses PORT+1), NAMES (5000 names, one NXDOMAIN name in ten more), WARM_SECS (10: the
 # old instance serves the same load that long before the measured run), OUT (bench/target/handoff),
 # EXTRA_FLAGS (more flags for both instances), NICE (-10 as root, as the peer harness: the servers and
@@ -33,6 +39,15 @@ PORT="${PORT:-5410}" NAMES="${NAMES:-5000}" WARM_SECS="${WARM_SECS:-10}" MODES="
 OUT="${OUT:-$root/bench/target/handoff}"
 JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+# AOT=1: as the DaemonSet runs on JDK 25 (the `java` on PATH must be 25 or later): compact object
+# headers and an AOT cache made for this jar by deploy/aot-cache.sh (in OUT) with the same flags.
+if [[ "${AOT:-0}" == 1 ]]; then
+    JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders"
+    mkdir -p "$OUT.aot"
+    # shellcheck disable=SC2086
+    sh "$root/deploy/aot-cache.sh" "$jar" "$OUT.aot/nodecache.aot" $JAVA_OPTS >&2
+    JAVA_OPTS="$JAVA_OPTS -XX:AOTCache=$OUT.aot/nodecache.aot"
+fi
 NICE="${NICE:-$([[ $(id -u) == 0 ]] && echo -10 || echo 0)}"
 nice_=()
 [[ "$NICE" != 0 ]] && nice_=(nice -n "$NICE") # a command prefix, not a function: $! must be java's pid
@@ -118,6 +133,21 @@ run() { # run MODE ROUND
         local flags=()
         [[ "$mode" == samenice ]] && flags=(-warmup-nice 0)
         [[ "$mode" == cold ]] && flags=(-warmup 0 -warmup-nice 0)
+        if [[ "$mode" == neighbour ]]; then
+            sed "s/^\.:$PORT {/.:$((PORT + 2)) {/" "$OUT/Corefile" >"$dir/Corefile.neighbour"
+            # shellcheck disable=SC2086
+            nice -n "$((NICE + 10))" java $JAVA_OPTS -jar "$jar" -conf "$dir/Corefile.neighbour" >"$dir/new.log" 2>&1 &
+            local nb=$!
+            pids+=("$nb")
+            wait_log "$dir/new.log" "listening on" 60
+            nice -n "$((NICE + 10))" dnsperf -s 127.0.0.1 -p "$((PORT + 2))" -d "$OUT/queries" \
+                -l "${NEIGHBOUR_SECS:-3}" -Q "${NEIGHBOUR_QPS:-4500}" >"$dir/neighbour-dnsperf.txt" 2>&1
+            stop "$nb"
+            wait "$perf" || true
+            stop "$old"
+            run_report "$dir" "$mode" "$round" "$load0"
+            return
+        fi
         start "$dir/new.log" -conf "$OUT/Corefile" -handoff "$sock" "${flags[@]}"
         new=$started
         wait_log "$dir/new.log" "listening on" 60
@@ -125,10 +155,14 @@ run() { # run MODE ROUND
     fi
     wait "$perf" || true
     [[ -n "$new" ]] && stop "$new" || stop "$old"
-    local warm; warm=$(grep -o 'warm-up: .*' "$dir/new.log" 2>/dev/null || echo "-")
-    python3 - "$dir/dnsperf.txt" "$mode" "$round" "$load0" "$warm" <<'PY' | tee -a "$OUT/results.txt"
+    run_report "$dir" "$mode" "$round" "$load0"
+}
+
+run_report() { # run_report DIR MODE ROUND LOAD
+    local warm; warm=$(grep -o 'warm-up: .*' "$1/new.log" 2>/dev/null || echo "-")
+    python3 - "$1/dnsperf.txt" "$2" "$3" "$4" "$warm" "$QPS" <<'PY' | tee -a "$OUT/results.txt"
 import sys, re
-path, mode, rnd, load, warm = sys.argv[1:6]
+path, mode, rnd, load, warm, qps = sys.argv[1:7]
 lat, sent, done = [], 0, 0
 for line in open(path):
     if line.startswith("> ") and not line.startswith("> T "):
@@ -137,10 +171,19 @@ for line in open(path):
     if m: sent = int(m.group(1))
     m = re.match(r"\s*Queries completed:\s+(\d+)", line)
     if m: done = int(m.group(1))
+# The worst half second: dnsperf -v lists answers in the order they came, and at a fixed rate the
+# n-th query went out n/QPS s into the run, so QPS/2 answers in a row are about half a second.
+half = max(1, int(qps) // 2)
+worst, worst_at = 0.0, 0.0
+for i in range(0, len(lat) - half // 2, half):
+    w = sorted(lat[i:i + half])
+    if w[int(.99 * len(w))] > worst:
+        worst, worst_at = w[int(.99 * len(w))], i / int(qps)
 lat.sort()
 def p(q): return lat[min(len(lat) - 1, int(q * len(lat)))] if lat else float("nan")
 print(f"RESULT mode={mode} round={rnd} p50={p(.5):.3f} p99={p(.99):.3f} p99.9={p(.999):.3f} "
-      f"max={lat[-1] if lat else float('nan'):.3f} answered={done} sent={sent} load={load} new: {warm}")
+      f"max={lat[-1] if lat else float('nan'):.3f} worst={worst:.3f} worst_at={worst_at:.1f} "
+      f"answered={done} sent={sent} load={load} new: {warm}")
 PY
 }
 
@@ -159,10 +202,10 @@ for line in open(sys.argv[1]):
     if line.startswith("RESULT "):
         kv = dict(re.findall(r"(\S+?)=(\S+)", line.split(" new:")[0]))
         rows.setdefault(kv["mode"], []).append(kv)
-print("\n| mode | runs | p50 ms | p99 ms | p99.9 ms | max ms | answered/sent |")
-print("|---|---|---|---|---|---|---|")
+print("\n| mode | runs | p50 ms | p99 ms | p99.9 ms | max ms | worst half second's p99 ms | answered/sent |")
+print("|---|---|---|---|---|---|---|---|")
 for mode, rs in rows.items():
     med = lambda k: statistics.median(float(r[k]) for r in rs)
     ans = sum(int(r["answered"]) for r in rs); sent = sum(int(r["sent"]) for r in rs)
-    print(f"| {mode} | {len(rs)} | {med('p50'):.3f} | {med('p99'):.3f} | {med('p99.9'):.3f} | {med('max'):.1f} | {ans}/{sent} |")
+    print(f"| {mode} | {len(rs)} | {med('p50'):.3f} | {med('p99'):.3f} | {med('p99.9'):.3f} | {med('max'):.1f} | {med('worst'):.1f} | {ans}/{sent} |")
 PY

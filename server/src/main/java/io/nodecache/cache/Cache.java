@@ -18,6 +18,7 @@ import io.nodecache.wire.FastQuery;
 import io.nodecache.wire.PreparedAnswer;
 import io.nodecache.wire.WireAnswer;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -306,9 +307,12 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return handoff.key();
   }
 
-  /** The entries that may still be served, with their remaining lifetimes, for a new process. */
-  public List<Handed> handOver() {
-    return handoff.handOver();
+  /**
+   * Gives {@code to} the entries that may still be served, with their remaining lifetimes, for a new
+   * process, one at a time.
+   */
+  public void handOver(Consumer<Handed> to) {
+    handoff.handOver(to);
   }
 
   /**

@@ -6,6 +6,7 @@ import io.nodecache.wire.PreparedAnswer;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -39,23 +40,26 @@ public final class CacheHandoff {
     return key;
   }
 
-  /** The entries that may still be served, with their remaining lifetimes, for a new process. */
-  List<Handed> handOver() {
+  /**
+   * Gives {@code to} the entries that may still be served, with their remaining lifetimes, for a new
+   * process: one at a time, so that a large cache does not become one long-lived list while it is
+   * sent (that list was promoted and filled the old generation: a full collection in the middle of the
+   * hand-over, docs/restart.md).
+   */
+  void handOver(Consumer<Handed> to) {
     long now = cache.ticker.read();
-    List<Handed> out = new ArrayList<>();
     for (var c : List.of(cache.success, cache.denial)) {
       for (CacheEntry e : c.asMap().values()) {
         if (!e.servable(now)) {
           continue;
         }
         byte[] wire = e.patched(0, 0, e.dnssecOk(), e.name().toWire(), -1);
-        out.add(
+        to.accept(
             new Handed(
                 wire, e.dnssecOk(), e.checkingDisabled(), e.kind().ordinal(), e.ttl,
                 e.freshUntil - now, e.keepUntil - now, e.origin.zone(), e.origin.server()));
       }
     }
-    return out;
   }
 
   /**

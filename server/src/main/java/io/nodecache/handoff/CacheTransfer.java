@@ -60,24 +60,25 @@ final class CacheTransfer {
    */
   static void encode(HandoffHost server, Consumer<String> sink) {
     StringBuilder sb = new StringBuilder();
-    int n = 0;
+    int[] n = {0};
     for (Cache cache : caches(server)) {
       String key = b64(cache.handoffKey().getBytes(StandardCharsets.UTF_8));
-      for (CacheHandoff.Handed h : cache.handOver()) {
-        sb.append("entry ").append(key).append(' ')
-            .append(h.kind()).append(' ').append(h.ttl()).append(' ')
-            .append(h.freshLeftNanos()).append(' ').append(h.keepLeftNanos()).append(' ')
-            .append(h.dnssecOk() ? 1 : 0).append(' ').append(h.checkingDisabled() ? 1 : 0).append(' ')
-            .append(b64(h.zone().getBytes(StandardCharsets.UTF_8))).append(' ')
-            .append(b64(h.server().getBytes(StandardCharsets.UTF_8))).append(' ')
-            .append(b64(h.answer())).append('\n');
-        if (++n % PIECE == 0) {
-          sink.accept(sb.toString());
-          sb.setLength(0);
-        }
-      }
+      cache.handOver(
+          h -> {
+            sb.append("entry ").append(key).append(' ')
+                .append(h.kind()).append(' ').append(h.ttl()).append(' ')
+                .append(h.freshLeftNanos()).append(' ').append(h.keepLeftNanos()).append(' ')
+                .append(h.dnssecOk() ? 1 : 0).append(' ').append(h.checkingDisabled() ? 1 : 0).append(' ')
+                .append(b64(h.zone().getBytes(StandardCharsets.UTF_8))).append(' ')
+                .append(b64(h.server().getBytes(StandardCharsets.UTF_8))).append(' ')
+                .append(b64(h.answer())).append('\n');
+            if (++n[0] % PIECE == 0) {
+              sink.accept(sb.toString());
+              sb.setLength(0);
+            }
+          });
     }
-    sink.accept(sb.append(END).append(' ').append(n).append('\n').toString());
+    sink.accept(sb.append(END).append(' ').append(n[0]).append('\n').toString());
   }
 
   /**

@@ -48,7 +48,7 @@ public final class Handoff implements AutoCloseable {
     if (!usable()) {
       return false;
     }
-    received = HandoffClient.receive(path, server.transport().group(), timeout);
+    received = HandoffClient.receive(path, timeout);
     received.ifPresent(
         r -> {
           server.adopt(r.sockets());
@@ -86,7 +86,6 @@ public final class Handoff implements AutoCloseable {
     offer =
         new HandoffServer(
             path,
-            server.transport().group(),
             server::listenerSockets,
             server::handedOver,
             this::resume,

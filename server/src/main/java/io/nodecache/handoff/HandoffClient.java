@@ -1,21 +1,11 @@
 package io.nodecache.handoff;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.DomainSocketReadMode;
 import io.netty.channel.unix.FileDescriptor;
-import io.netty.util.ReferenceCountUtil;
+import io.netty.channel.unix.Socket;
 import io.nodecache.listen.DnsListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,33 +20,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The starting instance's end of the hand-off: asks the running instance on the unix socket for its DNS
- * sockets and receives them as descriptors; {@link Received#confirm} tells it we serve them.
+ * sockets and receives them as descriptors; {@link Received#confirm} tells it we serve them. Plain
+ * threads and blocking calls, like {@link HandoffServer}.
  */
 public final class HandoffClient {
 
   private static final Logger log = LoggerFactory.getLogger(HandoffClient.class);
+
+  /** The longest line we read: a cache entry carries an answer of up to 64 KiB in base64. */
+  private static final int MAX_LINE = 1 << 20;
 
   private HandoffClient() {}
 
   /** Sockets received from the running instance, keyed by Corefile address. */
   public static final class Received {
     private final Map<InetSocketAddress, DnsListener.Sockets> sockets;
-    private final Channel channel;
-    private final CompletableFuture<Void> bye;
-    private final CompletableFuture<List<String>> cache;
+    private final Conversation conversation;
+    private final Reader reader;
 
-    private Received(Map<InetSocketAddress, DnsListener.Sockets> sockets, Channel channel, Exchange exchange) {
+    private Received(Map<InetSocketAddress, DnsListener.Sockets> sockets, Conversation conversation, Reader reader) {
       this.sockets = sockets;
-      this.channel = channel;
-      this.bye = exchange.bye;
-      this.cache = exchange.cache;
+      this.conversation = conversation;
+      this.reader = reader;
     }
 
     /** Asks for the old instance's cache entries ({@link CacheTransfer} lines); empty on failure. */
     public List<String> cache(Duration timeout) {
-      channel.writeAndFlush(Unpooled.copiedBuffer(CacheTransfer.REQUEST + "\n", StandardCharsets.UTF_8));
       try {
-        return cache.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        conversation.write(CacheTransfer.REQUEST + "\n");
+        return reader.cache.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (Exception e) {
         log.warn("hand-off: no cache from the old instance within {}: {}", timeout, e.toString());
         return List.of();
@@ -73,20 +65,20 @@ public final class HandoffClient {
      * (we stop or crash) an old instance still running serves the sockets again.
      */
     public boolean confirm(Duration timeout) {
-      channel.writeAndFlush(Unpooled.copiedBuffer(HandoffProtocol.TAKEN + "\n", StandardCharsets.UTF_8));
       try {
-        bye.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        conversation.write(HandoffProtocol.TAKEN + "\n");
+        reader.bye.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         return true;
       } catch (Exception e) {
         log.warn("hand-off: the old instance did not confirm within {}: {}", timeout, e.toString());
-        channel.close();
+        conversation.close();
         return false;
       }
     }
 
     /** Gives up without taking over, or closes the connection when we stop. */
     public void abandon() {
-      channel.close();
+      conversation.close();
     }
   }
 
@@ -94,31 +86,93 @@ public final class HandoffClient {
    * Connects to {@code path}; empty when nobody listens there (then the caller binds as usual) or the
    * exchange fails or takes longer than {@code timeout}.
    */
-  public static Optional<Received> receive(Path path, EventLoopGroup group, Duration timeout) {
+  public static Optional<Received> receive(Path path, Duration timeout) {
     if (!Files.exists(path)) {
       return Optional.empty();
     }
-    Exchange exchange = new Exchange();
-    new Bootstrap()
-        .group(group)
-        .channel(EpollDomainSocketChannel.class)
-        .handler(exchange)
-        .connect(new DomainSocketAddress(path.toFile()))
-        .addListener(
-            f -> {
-              if (!f.isSuccess()) {
-                exchange.sockets.completeExceptionally(f.cause());
-              }
-            });
+    long deadline = System.nanoTime() + timeout.toNanos();
+    Conversation c = null;
+    List<Integer> fds = new ArrayList<>();
     try {
+      c = Conversation.connect(path, MAX_LINE);
+      Reader reader = new Reader(c);
+      Thread t = new Thread(reader, "nodecache-handoff-client");
+      t.setDaemon(true);
+      t.start();
+      HandoffProtocol.Parser parser = reader.announced.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       Map<InetSocketAddress, DnsListener.Sockets> got =
-          exchange.sockets.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          parser.expected() == 0 ? Map.of() : descriptors(c, path, parser, fds, deadline);
       log.info("hand-off: took over {} listener(s) from the running instance via {}", got.size(), path);
-      return Optional.of(new Received(got, exchange.channel, exchange));
+      return Optional.of(new Received(got, c, reader));
     } catch (Exception e) {
       log.info("hand-off: no running instance at {} ({}); binding our own sockets", path, rootCause(e));
-      exchange.fail();
+      if (c != null) {
+        c.close();
+      }
+      for (int fd : fds) {
+        try {
+          new FileDescriptor(fd).close();
+        } catch (IOException closed) {
+          // already closed
+        }
+      }
       return Optional.empty();
+    }
+  }
+
+  /**
+   * Listens beside the hand-off socket, asks the old instance to send the descriptors there, and
+   * receives them in the announced order. Every descriptor received goes into {@code fds} at once, so
+   * the caller closes them all if this fails.
+   */
+  private static Map<InetSocketAddress, DnsListener.Sockets> descriptors(
+      Conversation c, Path path, HandoffProtocol.Parser parser, List<Integer> fds, long deadline) throws IOException {
+    Path at = HandoffProtocol.descriptorPath(path);
+    Socket listener = Socket.newSocketDomain();
+    try {
+      Files.deleteIfExists(at);
+      listener.bind(new DomainSocketAddress(at.toFile()));
+      listener.listen(1);
+      c.write(HandoffProtocol.SEND + " " + at + "\n");
+      byte[] address = new byte[26];
+      int accepted;
+      while ((accepted = listener.accept(address)) < 0) {
+        pause(deadline);
+      }
+      Socket peer = new Socket(accepted);
+      try {
+        if (Conversation.peerUid(peer) != Conversation.ourUid()) {
+          throw new IOException("descriptors offered by another user than ours");
+        }
+        while (fds.size() < parser.expected()) {
+          int fd = peer.recvFd(); // non-blocking: 0 when none is there yet, -1 at the end
+          if (fd > 0) {
+            fds.add(fd);
+          } else if (fd == 0) {
+            pause(deadline);
+          } else {
+            throw new IOException("the old instance sent " + fds.size() + " of " + parser.expected() + " descriptors");
+          }
+        }
+      } finally {
+        peer.close();
+      }
+      return parser.assign(fds);
+    } finally {
+      listener.close();
+      Files.deleteIfExists(at);
+    }
+  }
+
+  private static void pause(long deadline) throws IOException {
+    if (System.nanoTime() - deadline > 0) {
+      throw new IOException("timed out waiting for the descriptors");
+    }
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted waiting for the descriptors");
     }
   }
 
@@ -130,107 +184,48 @@ public final class HandoffClient {
     return t.toString();
   }
 
-  /** Reads the announcement as text, then switches the socket to descriptor reading. */
-  private static final class Exchange extends ChannelInboundHandlerAdapter {
-    final CompletableFuture<Map<InetSocketAddress, DnsListener.Sockets>> sockets = new CompletableFuture<>();
+  /** Reads the old instance's lines on a thread of its own until its {@code bye}. */
+  private static final class Reader implements Runnable {
+    final CompletableFuture<HandoffProtocol.Parser> announced = new CompletableFuture<>();
     final CompletableFuture<Void> bye = new CompletableFuture<>();
     final CompletableFuture<List<String>> cache = new CompletableFuture<>();
-    private final List<String> cacheLines = new ArrayList<>();
-    private final HandoffProtocol.Parser parser = new HandoffProtocol.Parser();
-    private final StringBuilder text = new StringBuilder();
-    private final List<Integer> fds = new ArrayList<>();
-    private volatile Channel channel;
-    private boolean announced;
+    private final Conversation conversation;
 
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-      channel = ctx.channel();
+    Reader(Conversation conversation) {
+      this.conversation = conversation;
     }
 
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    public void run() {
+      HandoffProtocol.Parser parser = new HandoffProtocol.Parser();
+      List<String> entries = new ArrayList<>();
       try {
-        if (msg instanceof FileDescriptor fd) {
-          if (sockets.isDone()) {
-            fd.close(); // late, after we gave up: not ours to keep
-            return;
-          }
-          fds.add(fd.intValue());
-          if (fds.size() == parser.expected()) {
-            ((EpollDomainSocketChannel) ctx.channel()).config().setReadMode(DomainSocketReadMode.BYTES);
-            if (!sockets.complete(parser.assign(fds))) {
-              closeFds();
+        String line;
+        while ((line = conversation.readLine()) != null) {
+          if (!announced.isDone()) {
+            if (parser.line(line)) {
+              announced.complete(parser);
             }
+          } else if (line.startsWith("entry ")) {
+            entries.add(line);
+          } else if (line.startsWith(CacheTransfer.END)) {
+            cache.complete(entries);
+            entries = new ArrayList<>();
+          } else if (line.trim().equals(HandoffProtocol.BYE)) {
+            bye.complete(null);
+            return; // nothing follows; the connection stays open while we run
           }
-        } else if (msg instanceof ByteBuf buf) {
-          text.append(buf.toString(StandardCharsets.UTF_8));
-          lines(ctx);
         }
-      } catch (RuntimeException | IOException e) {
-        sockets.completeExceptionally(e);
-        ctx.close();
-      } finally {
-        ReferenceCountUtil.release(msg);
+        fail(new IOException("the old instance closed the hand-off"));
+      } catch (IOException | RuntimeException e) {
+        fail(e);
       }
     }
 
-    private void lines(ChannelHandlerContext ctx) {
-      int nl;
-      while ((nl = text.indexOf("\n")) >= 0) {
-        String line = text.substring(0, nl);
-        text.delete(0, nl + 1);
-        if (!announced) {
-          if (parser.line(line)) {
-            announced = true;
-            ((EpollDomainSocketChannel) ctx.channel()).config().setReadMode(DomainSocketReadMode.FILE_DESCRIPTORS);
-            if (parser.expected() == 0) {
-              sockets.complete(Map.of());
-            } else {
-              ctx.writeAndFlush(Unpooled.copiedBuffer(HandoffProtocol.SEND + "\n", StandardCharsets.UTF_8));
-            }
-          }
-        } else if (line.startsWith("entry ")) {
-          cacheLines.add(line);
-        } else if (line.startsWith(CacheTransfer.END)) {
-          cache.complete(List.copyOf(cacheLines));
-          cacheLines.clear();
-        } else if (line.trim().equals(HandoffProtocol.BYE)) {
-          bye.complete(null);
-        }
-      }
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      sockets.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
-      bye.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
-      cache.completeExceptionally(new IllegalStateException("the old instance closed the hand-off"));
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      sockets.completeExceptionally(cause);
-      ctx.close();
-    }
-
-    /** The exchange failed or timed out: close the connection and any descriptor received. */
-    void fail() {
-      Channel c = channel;
-      if (c != null) {
-        c.close();
-        c.eventLoop().execute(this::closeFds);
-      }
-    }
-
-    private void closeFds() {
-      for (int fd : fds) {
-        try {
-          new FileDescriptor(fd).close();
-        } catch (IOException e) {
-          // already closed
-        }
-      }
-      fds.clear();
+    private void fail(Exception e) {
+      announced.completeExceptionally(e);
+      bye.completeExceptionally(e);
+      cache.completeExceptionally(e);
     }
   }
 }

@@ -4,6 +4,8 @@ import io.nodecache.listen.DnsListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,17 +21,53 @@ import java.util.Map;
  * end DESCRIPTORS
  * </pre>
  *
- * The new instance answers {@code send} (then receives the descriptors) and {@code taken} once it
- * serves them; the old one answers {@code bye} when it has stopped reading.
+ * The new instance listens on a unix socket of its own beside the hand-off socket and answers
+ * {@code send PATH}; the old one connects there and sends the descriptors over SCM_RIGHTS, one per
+ * message. The new instance may ask {@code cache} ({@link CacheTransfer}), and answers {@code taken}
+ * once it serves the sockets; the old one answers {@code bye} when it has stopped reading them. The
+ * new instance keeps the connection open while it runs: its end tells the old one, if that still runs,
+ * to serve again.
+ *
+ * <p>Version 2: version 1 sent the descriptors over the hand-off connection itself, which only a Netty
+ * channel could do. An instance of either version finds no hand-off at the other's socket and binds its
+ * own (SO_REUSEPORT), which loses only what the old sockets still hold when the old instance stops.
  */
 final class HandoffProtocol {
 
-  static final String HELLO = "nodecache-handoff 1";
+  static final String HELLO = "nodecache-handoff 2";
   static final String SEND = "send";
   static final String TAKEN = "taken";
   static final String BYE = "bye";
+  private static final String FDS = ".fds-";
 
   private HandoffProtocol() {}
+
+  /** Where the new instance receives the descriptors: beside the hand-off socket, named after it. */
+  static Path descriptorPath(Path handoff) {
+    String name = handoff.getFileName() + FDS + ProcessHandle.current().pid() + "-" + Long.toHexString(System.nanoTime());
+    return handoff.toAbsolutePath().normalize().resolveSibling(name);
+  }
+
+  /**
+   * The path a {@code send} line names, if it is one {@link #descriptorPath(Path)} could have made for
+   * this hand-off socket: the old instance connects only there.
+   */
+  static Path descriptorPath(Path handoff, String named) {
+    Path p;
+    try {
+      p = Path.of(named);
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("not a path: '" + named + "'");
+    }
+    Path expectedDir = handoff.toAbsolutePath().normalize().getParent();
+    if (!p.isAbsolute()
+        || !p.normalize().equals(p)
+        || !expectedDir.equals(p.getParent())
+        || !p.getFileName().toString().startsWith(handoff.getFileName() + FDS)) {
+      throw new IllegalArgumentException("not a descriptor socket beside " + handoff + ": '" + named + "'");
+    }
+    return p;
+  }
 
   /** One listener's layout as announced. */
   record Layout(InetSocketAddress requested, InetSocketAddress bound, int udpSockets) {}

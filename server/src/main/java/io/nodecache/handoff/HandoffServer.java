@@ -1,26 +1,22 @@
 package io.nodecache.handoff;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
-import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.FileDescriptor;
-import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.codec.string.StringDecoder;
-import io.netty.handler.codec.string.StringEncoder;
+import io.netty.channel.unix.Socket;
 import io.nodecache.listen.DnsListener;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -29,80 +25,91 @@ import org.slf4j.LoggerFactory;
 /**
  * The running instance's end of the hand-off: listens on the unix socket, passes its DNS sockets to a
  * starting instance over SCM_RIGHTS, and runs {@code onTakenOver} once that instance serves them.
+ *
+ * <p>All of it runs on plain threads with blocking JDK channels, and the descriptors go out through
+ * Netty's native unix {@link Socket} directly, never through a Netty channel: a hand-off through the
+ * pipeline that carries the DNS traffic made the JIT discard this instance's compiled DNS path while it
+ * was still serving (a 10-45 ms stall, docs/restart.md).
  */
 public final class HandoffServer implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(HandoffServer.class);
 
-  private static final int OUR_UID = uid();
+  /** The longest line the new instance may send (a command and a socket path). */
+  private static final int MAX_LINE = 1024;
+  /** How long a descriptor may wait for room in the new instance's socket. */
+  private static final long SEND_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(5);
 
   private final Path path;
-  private final EventLoopGroup group;
   private final Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets;
   private final Runnable onTakenOver;
   private final Runnable onTakerGone;
   private final Consumer<Consumer<String>> cache;
   private final Object lock = new Object();
-  private Channel server;
-  private Channel taker;
+  private final List<Conversation> sessions = new ArrayList<>();
+  private ServerSocketChannel server;
   private boolean closed;
   private volatile boolean takenOver;
 
   /**
-   * @param group an epoll event-loop group
    * @param sockets the current listeners' sockets, keyed by Corefile address
-   * @param onTakenOver runs (off the event loop) when the new instance reports it serves the sockets
-   * @param onTakerGone runs (off the event loop) when that instance's connection closes before
-   *     {@link #close()}: it crashed or stopped, and nobody else reads the sockets
+   * @param onTakenOver runs when the new instance reports it serves the sockets
+   * @param onTakerGone runs when that instance's connection closes before {@link #close()}: it
+   *     crashed or stopped, and nobody else reads the sockets
    * @param cache writes our cache entries as {@link CacheTransfer} text, piece by piece, to the sink it is given
    */
   public HandoffServer(
       Path path,
-      EventLoopGroup group,
       Supplier<Map<InetSocketAddress, DnsListener.Sockets>> sockets,
       Runnable onTakenOver,
       Runnable onTakerGone,
       Consumer<Consumer<String>> cache) {
     this.path = path;
-    this.group = group;
     this.sockets = sockets;
     this.onTakenOver = onTakenOver;
     this.onTakerGone = onTakerGone;
     this.cache = cache;
   }
 
-  /** Binds the unix socket, replacing a stale file left by an earlier instance. */
-  public void start() throws IOException, InterruptedException {
+  /** Binds the unix socket, replacing a stale file left by an earlier instance, and starts accepting. */
+  public void start() throws IOException {
     if (path.getParent() != null) {
       Files.createDirectories(path.getParent());
     }
     Files.deleteIfExists(path);
-    server =
-        new ServerBootstrap()
-            .group(group)
-            .channel(EpollServerDomainSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    ch.pipeline()
-                        .addLast(new LineBasedFrameDecoder(256))
-                        .addLast(new StringDecoder(StandardCharsets.UTF_8))
-                        .addLast(new StringEncoder(StandardCharsets.UTF_8))
-                        .addLast(new Session());
-                  }
-                })
-            .bind(new DomainSocketAddress(path.toFile()))
-            .sync()
-            .channel();
-    Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    try {
+      s.bind(UnixDomainSocketAddress.of(path));
+      Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-------"));
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    synchronized (lock) {
+      server = s;
+    }
+    daemon("nodecache-handoff", () -> accept(s)).start();
   }
 
-  private static int uid() {
-    try {
-      return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    } catch (IOException | RuntimeException e) {
-      return 0;
+  private static Thread daemon(String name, Runnable r) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  private void accept(ServerSocketChannel s) {
+    while (true) {
+      SocketChannel ch;
+      try {
+        ch = s.accept();
+      } catch (IOException e) {
+        if (s.isOpen()) {
+          log.warn("hand-off: cannot accept on {}: {}", path, e.toString());
+        }
+        return; // closed: taken over or stopping
+      }
+      Conversation c = new Conversation(ch, MAX_LINE);
+      daemon("nodecache-handoff-session", () -> session(c)).start();
     }
   }
 
@@ -117,123 +124,166 @@ public final class HandoffServer implements AutoCloseable {
    */
   @Override
   public void close() {
-    Channel t;
+    List<Conversation> open;
+    ServerSocketChannel s;
     synchronized (lock) {
       closed = true;
-      t = taker;
+      open = new ArrayList<>(sessions);
+      s = server;
     }
-    if (t != null) {
-      t.close();
-    }
-    if (server != null) {
-      if (server.isOpen()) {
-        server.close().syncUninterruptibly();
-      }
+    open.forEach(Conversation::close);
+    if (s != null) {
+      closeServer(s);
       if (!takenOver) {
-        try {
-          Files.deleteIfExists(path);
-        } catch (IOException e) {
-          log.debug("cannot remove {}: {}", path, e.toString());
-        }
+        unlink();
       }
     }
   }
 
+  private static void closeServer(ServerSocketChannel s) {
+    try {
+      s.close();
+    } catch (IOException e) {
+      // closing: nothing to do
+    }
+  }
+
+  private void unlink() {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException e) {
+      log.debug("cannot remove {}: {}", path, e.toString());
+    }
+  }
+
   /** One starting instance's conversation. */
-  private final class Session extends SimpleChannelInboundHandler<String> {
-    private Map<InetSocketAddress, DnsListener.Sockets> offered;
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) {
+  private void session(Conversation c) {
+    try (c) {
+      if (!c.peerIsUs()) {
+        log.warn("hand-off: refused a connection from another user than ours");
+        return;
+      }
       synchronized (lock) {
         if (closed || takenOver) {
-          ctx.close();
           return;
         }
+        sessions.add(c);
       }
-      int peer;
-      try {
-        peer = ((EpollDomainSocketChannel) ctx.channel()).peerCredentials().uid();
-      } catch (IOException e) {
-        ctx.close();
-        return;
-      }
-      if (peer != OUR_UID) {
-        log.warn("hand-off: refused a connection from uid {} (we run as {})", peer, OUR_UID);
-        ctx.close();
-        return;
-      }
-      offered = sockets.get();
-      ctx.writeAndFlush(HandoffProtocol.describe(offered));
-    }
-
-    @Override
-    protected void channelRead0(ChannelHandlerContext ctx, String line) {
-      switch (line.trim()) {
-        case HandoffProtocol.SEND -> {
-          for (int fd : HandoffProtocol.order(offered)) {
-            ctx.write(new FileDescriptor(fd)); // sent with SCM_RIGHTS; our copy stays open
+      Map<InetSocketAddress, DnsListener.Sockets> offered = sockets.get();
+      log.info("hand-off: a new instance connected at {}; offering {} listener(s)", path, offered.size());
+      c.write(HandoffProtocol.describe(offered));
+      String line;
+      while ((line = c.readLine()) != null) {
+        String[] f = line.trim().split(" ", 2);
+        switch (f[0]) {
+          case HandoffProtocol.SEND -> sendDescriptors(f.length == 2 ? f[1] : "", offered);
+          case CacheTransfer.REQUEST -> sendCache(c);
+          case HandoffProtocol.TAKEN -> {
+            if (taken()) {
+              c.write(HandoffProtocol.BYE + "\n");
+              try {
+                while (c.readLine() != null) {
+                  // the new instance keeps the connection open while it runs
+                }
+              } catch (IOException e) {
+                // gone all the same
+              }
+              takerGone();
+            }
+            return;
           }
-          ctx.flush();
-        }
-        case HandoffProtocol.TAKEN -> taken(ctx.channel());
-        case CacheTransfer.REQUEST -> sendCache(ctx);
-        default -> {
-          log.warn("hand-off: unexpected '{}' from the new instance", line);
-          ctx.close();
+          default -> {
+            log.warn("hand-off: unexpected '{}' from the new instance", line);
+            return;
+          }
         }
       }
-    }
-
-    /**
-     * Writes the cache from a thread of its own, in pieces: this handler runs on one of the DNS event
-     * loops, which must not stop answering while thousands of entries are encoded, and one string of the
-     * whole cache would be allocated in the old generation and cost a full collection that stops them all.
-     */
-    private void sendCache(ChannelHandlerContext ctx) {
-      Thread t = new Thread(() -> cache.accept(ctx::writeAndFlush), "nodecache-handoff-cache");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    private void taken(Channel ch) {
+    } catch (IOException | UncheckedIOException | IllegalArgumentException e) {
       synchronized (lock) {
-        if (closed || takenOver) {
-          ch.close(); // we are stopping ourselves: the new instance keeps its copies anyway
-          return;
+        if (!closed) {
+          log.warn("hand-off connection failed: {}", e.toString());
         }
-        takenOver = true;
-        taker = ch;
       }
-      Thread t =
-          new Thread(
-              () -> {
-                log.info("hand-off: a new instance serves our DNS sockets now; we stop reading them");
-                onTakenOver.run();
-                server.close().syncUninterruptibly(); // Netty unlinks the path: before the new one binds it
-                ch.writeAndFlush(HandoffProtocol.BYE + "\n");
-                ch.closeFuture().addListener(f -> takerGone()); // the new instance keeps it open while it runs
-              },
-              "nodecache-handoff");
-      t.setDaemon(true);
-      t.start();
-    }
-
-    private void takerGone() {
+    } finally {
       synchronized (lock) {
-        if (closed) {
-          return; // we are stopping ourselves
+        sessions.remove(c);
+      }
+    }
+  }
+
+  /**
+   * Connects to the unix socket the new instance named and sends the descriptors over it, in the order
+   * {@link HandoffProtocol#describe} announced. Our copies stay open.
+   */
+  private void sendDescriptors(String to, Map<InetSocketAddress, DnsListener.Sockets> offered) throws IOException {
+    Path target = HandoffProtocol.descriptorPath(path, to);
+    Socket s = Socket.newSocketDomain();
+    try {
+      long deadline = System.nanoTime() + SEND_TIMEOUT_NANOS;
+      if (!s.connect(new DomainSocketAddress(target.toFile()))) {
+        while (!s.finishConnect()) {
+          pause(deadline, "connecting to " + target);
         }
       }
-      Thread t = new Thread(onTakerGone, "nodecache-handoff-resume");
-      t.setDaemon(true);
-      t.start();
+      for (int fd : HandoffProtocol.order(offered)) {
+        while (s.sendFd(fd) <= 0) { // the socket is non-blocking: wait for room
+          pause(deadline, "sending descriptors to " + target);
+        }
+      }
+    } finally {
+      s.close();
     }
+  }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      log.warn("hand-off connection failed: {}", cause.toString());
-      ctx.close();
+  private static void pause(long deadline, String what) throws IOException {
+    if (System.nanoTime() - deadline > 0) {
+      throw new IOException("hand-off: timed out " + what);
     }
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("hand-off: interrupted " + what);
+    }
+  }
+
+  /** Writes the cache piece by piece: pieces small enough to stay short-lived garbage. */
+  private void sendCache(Conversation c) {
+    long t0 = System.nanoTime();
+    cache.accept(
+        piece -> {
+          try {
+            c.write(piece);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    log.info("hand-off: cache sent in {} ms", (System.nanoTime() - t0) / 1_000_000);
+  }
+
+  /** Marks the sockets taken and stops reading them; false when we are stopping or another took them. */
+  private boolean taken() {
+    ServerSocketChannel s;
+    synchronized (lock) {
+      if (closed || takenOver) {
+        return false; // we are stopping ourselves: the new instance keeps its copies anyway
+      }
+      takenOver = true;
+      s = server;
+    }
+    log.info("hand-off: a new instance serves our DNS sockets now; we stop reading them");
+    onTakenOver.run();
+    closeServer(s);
+    unlink(); // before the bye: the new instance binds the path next
+    return true;
+  }
+
+  private void takerGone() {
+    synchronized (lock) {
+      if (closed) {
+        return; // we are stopping ourselves
+      }
+    }
+    daemon("nodecache-handoff-resume", onTakerGone).start();
   }
 }

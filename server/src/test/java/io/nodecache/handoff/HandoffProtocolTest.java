@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.nodecache.listen.DnsListener;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ class HandoffProtocolTest {
     assertThat(text)
         .isEqualTo(
             """
-            nodecache-handoff 1
+            nodecache-handoff 2
             listener 169.254.20.10 53 169.254.20.10 53 2
             listener 127.0.0.1 0 127.0.0.1 40123 1
             listener fd00:0:0:0:0:0:0:10 53 fd00:0:0:0:0:0:0:10 53 3
@@ -56,7 +57,7 @@ class HandoffProtocolTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"HTTP/1.1 200 OK", "nodecache-handoff 2", ""})
+  @ValueSource(strings = {"HTTP/1.1 200 OK", "nodecache-handoff 1", ""})
   void refusesAnythingButOurGreeting(String first) {
     assertThatThrownBy(() -> new HandoffProtocol.Parser().line(first))
         .isInstanceOf(IllegalArgumentException.class)
@@ -77,5 +78,33 @@ class HandoffProtocolTest {
     HandoffProtocol.Parser p = new HandoffProtocol.Parser();
     p.line(HandoffProtocol.HELLO);
     assertThatThrownBy(() -> p.line(line.trim())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(reason);
+  }
+
+  @Test
+  void theDescriptorSocketSitsBesideTheHandoffSocketAndOnlySuchAPathIsAccepted() {
+    Path handoff = Path.of("/run/nodecache/handoff.sock");
+    Path made = HandoffProtocol.descriptorPath(handoff);
+    assertThat(made.getParent()).isEqualTo(Path.of("/run/nodecache"));
+    assertThat(made.getFileName().toString()).startsWith("handoff.sock.fds-" + ProcessHandle.current().pid() + "-");
+    assertThat(made.toString().length()).isLessThan(108); // sun_path
+    assertThat(HandoffProtocol.descriptorPath(handoff, made.toString())).isEqualTo(made);
+    assertThat(HandoffProtocol.descriptorPath(handoff)).isNotEqualTo(made); // two attempts never share one
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "",
+        "handoff.sock.fds-1-2",
+        "/run/nodecache/../nodecache/handoff.sock.fds-1-2",
+        "/run/other/handoff.sock.fds-1-2",
+        "/run/nodecache/handoff.sock",
+        "/run/nodecache/other.sock.fds-1-2",
+        "/etc/passwd",
+        "/",
+      })
+  void theOldInstanceConnectsNowhereElse(String named) {
+    assertThatThrownBy(() -> HandoffProtocol.descriptorPath(Path.of("/run/nodecache/handoff.sock"), named))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -7,7 +7,14 @@ import io.nodecache.server.NodeCache;
 import io.nodecache.server.Setup;
 import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.TestServers;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -116,7 +123,7 @@ class HandoffTest {
     NodeCache a = server(0);
     Handoff ha = start(a, path, false);
     InetSocketAddress dns = TestServers.dns(a);
-    var received = HandoffClient.receive(path, a.transport().group(), Duration.ofSeconds(5));
+    var received = HandoffClient.receive(path, Duration.ofSeconds(5));
     assertThat(received).isPresent();
     assertThat(received.get().sockets()).containsOnlyKeys(new InetSocketAddress("127.0.0.1", 0));
     received.get().sockets().values().forEach(DnsListener.Sockets::close); // it crashed
@@ -130,6 +137,56 @@ class HandoffTest {
     NodeCache b = server(0); // and the next attempt still works
     start(b, path, true);
     assertThat(TestServers.dns(b)).isEqualTo(dns);
+  }
+
+  @Test
+  void aPeerThatNamesAnotherPlaceOrSendsGarbageGetsNothingAndTheOldOneServesOn() throws Exception {
+    Path path = dir.resolve("handoff.sock");
+    NodeCache a = server(0);
+    Handoff ha = start(a, path, false);
+    InetSocketAddress dns = TestServers.dns(a);
+    Path elsewhere = dir.resolve("elsewhere.sock");
+    for (String ask : List.of("send " + elsewhere, "send", "x".repeat(5000) + "\n", "taken-by-me\n")) {
+      try (Conversation c = Conversation.connect(path, 4096)) {
+        String line;
+        do {
+          line = c.readLine();
+        } while (line != null && !line.startsWith("end "));
+        assertThat(line).as("the announcement").isNotNull();
+        c.write(ask.endsWith("\n") ? ask : ask + "\n");
+        assertThat(c.readLine()).as("after '%s'", ask.length() > 40 ? ask.substring(0, 40) : ask).isNull(); // hung up
+      }
+    }
+    assertThat(elsewhere).doesNotExist();
+    assertThat(ha.handedOver()).isFalse();
+    assertThat(a.ready()).isTrue();
+    assertThat(DnsClient.udp(dns, DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER)).hasSize(1);
+    NodeCache b = server(0); // a real new instance still takes over
+    start(b, path, true);
+    assertThat(TestServers.dns(b)).isEqualTo(dns);
+  }
+
+  @Test
+  void anInstanceOfProtocolOneIsLeftServingAndTheNewOneBindsItsOwnSockets() throws Exception {
+    Path path = dir.resolve("handoff.sock");
+    try (ServerSocketChannel v1 = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      v1.bind(UnixDomainSocketAddress.of(path));
+      Thread t = new Thread(() -> {
+        try (SocketChannel c = v1.accept()) {
+          c.write(ByteBuffer.wrap("nodecache-handoff 1\nlistener 127.0.0.1 0 127.0.0.1 5353 1\nend 2\n".getBytes(StandardCharsets.US_ASCII)));
+          c.read(ByteBuffer.allocate(64)); // until the new instance hangs up
+        } catch (IOException e) {
+          // closed
+        }
+      });
+      t.start();
+      NodeCache b = server(0);
+      start(b, path, false); // no hand-off: its own sockets
+      assertThat(DnsClient.udp(TestServers.dns(b), DnsClient.query("www.example.test.", Type.A)).getSection(Section.ANSWER))
+          .hasSize(1);
+      t.join(5000);
+      assertThat(t.isAlive()).as("the new instance hung up").isFalse();
+    }
   }
 
   @Test

@@ -208,7 +208,7 @@ public record Flags(
   private static Duration duration(String flag, String s, Duration max) throws ConfigException {
     Duration d;
     try {
-      d = Values.duration(new Directive(flag, List.of(s), List.of(), new Location("-" + flag, 0)), s.trim());
+      d = Values.durationOrSeconds(new Directive(flag, List.of(s), List.of(), new Location("-" + flag, 0)), s.trim());
     } catch (ConfigException e) {
       throw new ConfigException("-" + flag + ": '" + s + "' is not a duration (expected: e.g. 500ms, 3s; 0 turns it off)");
     }

@@ -12,13 +12,32 @@ public final class Values {
   private Values() {}
 
   /**
-   * A Go-style duration ({@code 500ms}, {@code 5s}, {@code 1m30s}); a bare integer counts as seconds,
-   * as several CoreDNS plugins accept.
+   * A duration as Go's {@code time.ParseDuration} reads it, which is what CoreDNS's plugins use
+   * ({@code 500ms}, {@code 5s}, {@code 1m30s}, and {@code 0}): a number without a unit is refused, as
+   * CoreDNS refuses it ("missing unit in duration").
    */
   public static Duration duration(Directive d, String token) throws ConfigException {
+    if (token.equals("0")) {
+      return Duration.ZERO;
+    }
+    if (token.matches("\\d+(\\.\\d+)?")) {
+      throw d.error("'" + token + "' is not a duration: it needs a unit (e.g. " + token + "s)");
+    }
+    return units(d, token);
+  }
+
+  /**
+   * A duration, or a bare integer as seconds: CoreDNS's {@code durations.NewDurationFromArg}, which
+   * only some directives use ({@code timeouts}); our own flags take it too.
+   */
+  public static Duration durationOrSeconds(Directive d, String token) throws ConfigException {
     if (token.matches("\\d+")) {
       return Duration.ofSeconds(Long.parseLong(token));
     }
+    return duration(d, token);
+  }
+
+  private static Duration units(Directive d, String token) throws ConfigException {
     Matcher m = PART.matcher(token);
     int at = 0;
     long nanos = 0;

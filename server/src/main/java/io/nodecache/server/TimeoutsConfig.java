@@ -43,7 +43,7 @@ final class TimeoutsConfig {
   }
 
   private static Duration duration(Directive o) throws ConfigException {
-    Duration v = Values.duration(o.expectArgs(1, 1), o.arg(0));
+    Duration v = Values.durationOrSeconds(o.expectArgs(1, 1), o.arg(0)); // NewDurationFromArg: 30 is 30s
     if (v.compareTo(MIN) < 0 || v.compareTo(MAX) > 0) {
       throw o.error("timeout '" + o.arg(0) + "' needs to be between 1 second and 24 hours");
     }

@@ -9,6 +9,12 @@ public final class Values {
 
   private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|µs|ms|s|m|h)");
 
+  /**
+   * The longest duration taken where CoreDNS sets no upper bound (Go's durations end at about 292
+   * years): a year, so that timers never overflow.
+   */
+  public static final Duration LONGEST = Duration.ofDays(365);
+
   private Values() {}
 
   /**

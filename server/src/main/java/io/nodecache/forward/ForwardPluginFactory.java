@@ -155,7 +155,7 @@ public final class ForwardPluginFactory implements RepeatablePluginFactory {
         opt.expectArgs(0, 0);
         o.failFast = true;
       }
-      case "expire" -> o.expire = Values.duration(opt, one(opt), Duration.ofMillis(1), Duration.ofHours(24));
+      case "expire" -> o.expire = Values.duration(opt, one(opt), Duration.ofMillis(1), Values.LONGEST); // CoreDNS: no upper bound
       case "max_idle_conns" -> o.idleConns = Values.integer(opt, "max_idle_conns", one(opt), 0, 1 << 16);
       case "max_fails" -> o.maxFails = Values.integer(opt, "max_fails", one(opt), 0, 1 << 20);
       case "max_connect_attempts" ->
@@ -194,7 +194,7 @@ public final class ForwardPluginFactory implements RepeatablePluginFactory {
   private static void healthCheck(Directive opt, Options o) throws ConfigException {
     List<String> a = opt.args();
     opt.expectArgs(1, 4);
-    o.healthCheck = Values.duration(opt, a.get(0), Duration.ofMillis(1), Duration.ofHours(1));
+    o.healthCheck = Values.duration(opt, a.get(0), Duration.ofMillis(1), Values.LONGEST); // CoreDNS: no upper bound
     for (int i = 1; i < a.size(); i++) {
       switch (a.get(i)) {
         case "no_rec" -> o.hcRecursion = false;

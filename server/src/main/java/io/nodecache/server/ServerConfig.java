@@ -101,9 +101,9 @@ record ServerConfig(
           case "reload" -> {
             d.expectArgs(0, 2).expectNoBlock();
             Duration interval =
-                d.args().isEmpty() ? Duration.ofSeconds(30) : Values.duration(d, d.arg(0), Duration.ofSeconds(2), Duration.ofDays(1));
+                d.args().isEmpty() ? Duration.ofSeconds(30) : Values.duration(d, d.arg(0), Duration.ofSeconds(2), Values.LONGEST);
             Duration jitter =
-                d.args().size() < 2 ? Duration.ofSeconds(15) : Values.duration(d, d.arg(1), Duration.ofSeconds(1), Duration.ofDays(1));
+                d.args().size() < 2 ? Duration.ofSeconds(15) : Values.duration(d, d.arg(1), Duration.ofSeconds(1), Values.LONGEST);
             if (jitter.compareTo(interval.dividedBy(2)) > 0) {
               jitter = interval.dividedBy(2);
             }

@@ -68,4 +68,11 @@ class DurationsTest {
   void timeoutsTakeABareNumberOfSecondsAsCoreDnsDoes() throws Exception {
     TestServers.start(".:0 {\n  bind 127.0.0.1\n  timeouts {\n    read 30\n    write 10s\n  }\n  whoami\n}\n").close();
   }
+
+  @Test
+  void longIntervalsCoreDnsTakesStartToo() throws Exception {
+    TestServers.start(
+            ".:0 {\n  bind 127.0.0.1\n  reload 48h 2h\n  forward . 127.0.0.1:9 {\n    expire 48h\n    health_check 2h\n  }\n}\n")
+        .close();
+  }
 }

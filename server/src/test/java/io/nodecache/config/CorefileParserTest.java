@@ -95,7 +95,9 @@ class CorefileParserTest {
     Directive d = new Directive("x", List.of(), List.of(), new Location("Corefile", 1));
     assertThat(Values.duration(d, "1m30s").toMillis()).isEqualTo(90_000);
     assertThat(Values.duration(d, "500ms").toMillis()).isEqualTo(500);
-    assertThat(Values.duration(d, "30").toSeconds()).isEqualTo(30);
+    assertThat(Values.duration(d, "0")).isZero();
+    assertThatThrownBy(() -> Values.duration(d, "30")).hasMessage("Corefile:1: x: '30' is not a duration: it needs a unit (e.g. 30s)");
+    assertThat(Values.durationOrSeconds(d, "30").toSeconds()).isEqualTo(30);
     assertThatThrownBy(() -> Values.duration(d, "5x")).hasMessage("Corefile:1: x: '5x' is not a duration (expected: e.g. 500ms, 5s, 1m)");
   }
 }

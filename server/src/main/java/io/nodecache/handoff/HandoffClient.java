@@ -7,7 +7,9 @@ import io.nodecache.listen.DnsListener;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,6 +130,7 @@ public final class HandoffClient {
   private static Map<InetSocketAddress, DnsListener.Sockets> descriptors(
       Conversation c, Path path, HandoffProtocol.Parser parser, List<Integer> fds, long deadline) throws IOException {
     Path at = HandoffProtocol.descriptorPath(path);
+    removeStale(at);
     Socket listener = Socket.newSocketDomain();
     try {
       Files.deleteIfExists(at);
@@ -161,6 +164,43 @@ public final class HandoffClient {
     } finally {
       listener.close();
       Files.deleteIfExists(at);
+    }
+  }
+
+  /**
+   * Removes descriptor sockets beside {@code ours} that an instance killed during its exchange left
+   * behind: an exchange takes seconds, so one older than {@link #STALE} is nobody's.
+   */
+  static void removeStale(Path ours) {
+    String prefix = HandoffProtocol.descriptorPrefix(ours);
+    long before = System.currentTimeMillis() - STALE.toMillis();
+    try (var files = Files.list(ours.getParent())) {
+      files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
+          .filter(f -> staleSocket(f, before)) // sockets only, never a regular file
+          .forEach(
+              f -> {
+                try {
+                  Files.deleteIfExists(f);
+                  log.info("hand-off: removed {}, left by an instance that stopped during its hand-off", f);
+                } catch (IOException e) {
+                  log.debug("cannot remove {}: {}", f, e.toString());
+                }
+              });
+    } catch (IOException | RuntimeException e) {
+      log.debug("cannot list {}: {}", ours.getParent(), e.toString());
+    }
+  }
+
+  /** How old a descriptor socket must be to be taken for a leftover. */
+  static final Duration STALE = Duration.ofMinutes(1);
+
+  private static boolean staleSocket(Path f, long before) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      return a.isOther() && a.lastModifiedTime().toMillis() < before;
+    } catch (IOException e) {
+      return false; // gone meanwhile: leave it
     }
   }
 

@@ -48,6 +48,12 @@ final class HandoffProtocol {
     return handoff.toAbsolutePath().normalize().resolveSibling(name);
   }
 
+  /** What the names of {@link #descriptorPath(Path)} for this hand-off socket start with. */
+  static String descriptorPrefix(Path descriptorPath) {
+    String name = descriptorPath.getFileName().toString();
+    return name.substring(0, name.lastIndexOf(FDS) + FDS.length());
+  }
+
   /**
    * The path a {@code send} line names, if it is one {@link #descriptorPath(Path)} could have made for
    * this hand-off socket: the old instance connects only there.

@@ -17,6 +17,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -187,6 +188,39 @@ class HandoffTest {
       t.join(5000);
       assertThat(t.isAlive()).as("the new instance hung up").isFalse();
     }
+  }
+
+  @Test
+  void descriptorSocketsLeftByAKilledInstanceAreRemovedAndNothingElse() throws Exception {
+    Path path = dir.resolve("handoff.sock");
+    Path stale = socketFile(dir.resolve("handoff.sock.fds-7-abc"));
+    Path fresh = socketFile(dir.resolve("handoff.sock.fds-8-def")); // maybe another exchange's, right now
+    Path notASocket = Files.writeString(dir.resolve("handoff.sock.fds-9-0"), "x");
+    Path otherName = socketFile(dir.resolve("other.sock.fds-7-abc"));
+    FileTime old = FileTime.fromMillis(System.currentTimeMillis() - HandoffClient.STALE.toMillis() - 60_000);
+    for (Path p : List.of(stale, notASocket, otherName)) {
+      Files.setLastModifiedTime(p, old);
+    }
+    NodeCache a = server(0);
+    start(a, path, false);
+    NodeCache b = server(0);
+    start(b, path, true);
+    assertThat(stale).doesNotExist();
+    assertThat(fresh).exists();
+    assertThat(notASocket).exists();
+    assertThat(otherName).exists();
+    try (var files = Files.list(dir)) { // and ours is gone after the exchange
+      assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("handoff.sock.fds-" + ProcessHandle.current().pid())))
+          .isEmpty();
+    }
+  }
+
+  /** A unix socket file nobody listens on any more, as a killed process leaves it. */
+  private static Path socketFile(Path p) throws IOException {
+    try (ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      s.bind(UnixDomainSocketAddress.of(p));
+    }
+    return p;
   }
 
   @Test

@@ -23,6 +23,8 @@
 #   SKIP_HARNESS=1  only startup/memory, plots + report from the latest harness results in OUT
 #   SKIP_CLUSTER=1  no cluster-zone section (bench/cluster.sh)
 #   CDS=0           no AOT cache / class-data-sharing archive (the image has one: deploy/aot-cache.sh)
+#   JDK             the JDK our server runs on (default: /usr/lib/jvm/temurin-25-jdk-amd64 where it exists,
+#                   the image's runtime, with its compact object headers; else the `java` on PATH)
 #   NODECACHE_JAR   the server jar (default deploy/target/nodecache.jar); BUILD_NOTE says what it was built from
 #   RESULTS_MD      the report (default bench/RESULTS.md); PLOTS_DIR its plots (default: plots/ beside it)
 #   PLOT_PYTHON     a python3 with matplotlib (default /usr/bin/python3: Debian's python3-matplotlib)
@@ -71,16 +73,24 @@ fi
 OURS_PORT="${OURS_PORT:-5405}"
 export SERVER_CPUS="${SERVER_CPUS:-1}" CLIENT_CPUS="${CLIENT_CPUS:-0}" UPSTREAM_CPUS="${UPSTREAM_CPUS:-0}"
 export WARM_SECS="${WARM_SECS:-20}"
+# The JVM: JDK (a JDK directory) if set, else Temurin 25 where it is installed (the image's runtime),
+# else the `java` on PATH.
+JDK="${JDK:-$([[ -x /usr/lib/jvm/temurin-25-jdk-amd64/bin/java ]] && echo /usr/lib/jvm/temurin-25-jdk-amd64 || true)}"
+[[ -n "$JDK" ]] && export PATH="$JDK/bin:$PATH"
+java_version="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')"
+given_opts="${JAVA_OPTS:-}"
 # The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), except one event loop
 # (ActiveProcessorCount=1), as every peer runs one worker thread on its one pinned core.
 JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
+# On 25 and later the DaemonSet also has compact object headers.
+[[ -z "$given_opts" && "$java_version" -ge 25 ]] && JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The image's AOT cache (deploy/Dockerfile), made the same way for this jar by the `java` on PATH (CDS=0:
 # none); on a JDK before 25 deploy/aot-cache.sh writes a dynamic CDS archive instead.
 if [[ "${CDS:-1}" == 1 ]]; then
     # shellcheck disable=SC2086
     sh "$root/deploy/aot-cache.sh" "$jar" "$OUT/nodecache.aot" $JAVA_OPTS >&2
-    if [[ "$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = \([0-9]*\).*/\1/p')" -ge 25 ]]; then
+    if [[ "$java_version" -ge 25 ]]; then
         JAVA_OPTS="$JAVA_OPTS -XX:AOTCache=$OUT/nodecache.aot"
     else
         JAVA_OPTS="$JAVA_OPTS -XX:SharedArchiveFile=$OUT/nodecache.aot"

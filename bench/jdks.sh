@@ -35,7 +35,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
         jdk="JDK$v" opts="$base"
         [[ "$v" == 25 ]] && opts="$opts -XX:+UseCompactObjectHeaders"
         echo "jdks: round $r, JDK $v (${!jdk})" >&2
-        PATH="${!jdk}/bin:$PATH" JAVA_OPTS="$opts" OURS_NAME="nodecache-jdk$v" NODEPATH=0 SKIP_CLUSTER=1 \
+        JDK="${!jdk}" PATH="${!jdk}/bin:$PATH" JAVA_OPTS="$opts" OURS_NAME="nodecache-jdk$v" NODEPATH=0 SKIP_CLUSTER=1 \
             REPEAT=1 RESPERF=0 PEERS="${PEERS:-unbound}" WORKLOADS="${WORKLOADS:-hot}" \
             DURATION="${DURATION:-10}" WARM_SECS="${WARM_SECS:-10}" OUT="$OUT/jdk$v" \
             RESULTS_MD="$OUT/jdk$v/RESULTS.md" PLOTS_DIR="$OUT/jdk$v/plots" "$here/compare.sh" \

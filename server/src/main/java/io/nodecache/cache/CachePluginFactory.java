@@ -152,11 +152,8 @@ public final class CachePluginFactory implements PluginFactory {
         verifyTimeout = Values.duration(o, a.get(i++), Duration.ZERO, Duration.ofMinutes(1));
       }
       if (a.size() > i) {
-        Duration ttl = Values.durationOrSeconds(o, a.get(i++)); // a TTL: a bare number is seconds
-        if (ttl.compareTo(Duration.ofDays(1)) > 0) {
-          throw o.error("RESPONSE_TTL '" + a.get(i - 1) + "' (expected: 0..86400 seconds)");
-        }
-        responseTtl = (int) ttl.toSeconds();
+        responseTtl = // a TTL: a bare number is seconds
+            (int) Values.durationOrSeconds(o, a.get(i++), Duration.ZERO, Duration.ofDays(1)).toSeconds();
       }
       if (a.size() > i) {
         recheck = Values.duration(o, a.get(i++), Duration.ZERO, Duration.ofDays(1));

@@ -70,7 +70,17 @@ public final class Values {
   /** A duration within bounds. */
   public static Duration duration(Directive d, String token, Duration min, Duration max)
       throws ConfigException {
-    Duration v = duration(d, token);
+    return within(d, token, duration(d, token), min, max);
+  }
+
+  /** A duration or a bare number of seconds ({@link #durationOrSeconds(Directive, String)}) within bounds. */
+  public static Duration durationOrSeconds(Directive d, String token, Duration min, Duration max)
+      throws ConfigException {
+    return within(d, token, durationOrSeconds(d, token), min, max);
+  }
+
+  private static Duration within(Directive d, String token, Duration v, Duration min, Duration max)
+      throws ConfigException {
     if (v.compareTo(min) < 0 || v.compareTo(max) > 0) {
       throw d.error("'" + token + "' (expected: " + min + ".." + max + ")");
     }

@@ -1,6 +1,7 @@
 package io.nodecache.handoff;
 
 import io.netty.channel.unix.Socket;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -27,8 +28,7 @@ final class Conversation implements AutoCloseable {
   private final SocketChannel channel;
   private final int maxLine;
   private final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
-  private final StringBuilder line = new StringBuilder();
-  private final byte[] pending = new byte[16 * 1024];
+  private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
   /**
    * @param maxLine the longest line {@link #readLine()} accepts (the connection is refused beyond it)
@@ -51,29 +51,19 @@ final class Conversation implements AutoCloseable {
     return new Conversation(ch, maxLine);
   }
 
-  SocketChannel channel() {
-    return channel;
-  }
-
   /** The next line without its newline, or null at the end of the stream. */
   String readLine() throws IOException {
-    line.setLength(0);
-    int n = 0;
+    line.reset();
     while (true) {
       while (in.hasRemaining()) {
         byte b = in.get();
         if (b == '\n') {
-          line.append(new String(pending, 0, n, StandardCharsets.UTF_8));
-          return line.toString();
+          return line.toString(StandardCharsets.UTF_8);
         }
-        pending[n++] = b;
-        if (n == pending.length) {
-          line.append(new String(pending, 0, n, StandardCharsets.UTF_8)); // a boundary inside a character cannot
-          n = 0; // happen: the protocol's text is ASCII (base64 for anything else)
-        }
-        if (line.length() + n > maxLine) {
+        if (line.size() == maxLine) {
           throw new IOException("hand-off line longer than " + maxLine + " bytes");
         }
+        line.write(b);
       }
       in.clear();
       int r = channel.read(in);
@@ -107,6 +97,22 @@ final class Conversation implements AutoCloseable {
   boolean peerIsUs() throws IOException {
     UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
     return peer.user().equals(Files.getOwner(Path.of("/proc/self")));
+  }
+
+  /**
+   * Waits a millisecond for a non-blocking native socket (the descriptors' side of the hand-off), or
+   * fails once {@code deadline} ({@link System#nanoTime()}) has passed.
+   */
+  static void pause(long deadline, String what) throws IOException {
+    if (System.nanoTime() - deadline > 0) {
+      throw new IOException("hand-off: timed out " + what);
+    }
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("hand-off: interrupted " + what);
+    }
   }
 
   /** The uid we run as. */

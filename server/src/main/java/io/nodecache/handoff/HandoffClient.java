@@ -140,7 +140,7 @@ public final class HandoffClient {
       byte[] address = new byte[26];
       int accepted;
       while ((accepted = listener.accept(address)) < 0) {
-        pause(deadline);
+        Conversation.pause(deadline, "waiting for the descriptors");
       }
       Socket peer = new Socket(accepted);
       try {
@@ -152,7 +152,7 @@ public final class HandoffClient {
           if (fd > 0) {
             fds.add(fd);
           } else if (fd == 0) {
-            pause(deadline);
+            Conversation.pause(deadline, "waiting for the descriptors");
           } else {
             throw new IOException("the old instance sent " + fds.size() + " of " + parser.expected() + " descriptors");
           }
@@ -201,18 +201,6 @@ public final class HandoffClient {
       return a.isOther() && a.lastModifiedTime().toMillis() < before;
     } catch (IOException e) {
       return false; // gone meanwhile: leave it
-    }
-  }
-
-  private static void pause(long deadline) throws IOException {
-    if (System.nanoTime() - deadline > 0) {
-      throw new IOException("timed out waiting for the descriptors");
-    }
-    try {
-      Thread.sleep(1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted waiting for the descriptors");
     }
   }
 

@@ -222,28 +222,16 @@ public final class HandoffServer implements AutoCloseable {
       long deadline = System.nanoTime() + SEND_TIMEOUT_NANOS;
       if (!s.connect(new DomainSocketAddress(target.toFile()))) {
         while (!s.finishConnect()) {
-          pause(deadline, "connecting to " + target);
+          Conversation.pause(deadline, "connecting to " + target);
         }
       }
       for (int fd : HandoffProtocol.order(offered)) {
         while (s.sendFd(fd) <= 0) { // the socket is non-blocking: wait for room
-          pause(deadline, "sending descriptors to " + target);
+          Conversation.pause(deadline, "sending descriptors to " + target);
         }
       }
     } finally {
       s.close();
-    }
-  }
-
-  private static void pause(long deadline, String what) throws IOException {
-    if (System.nanoTime() - deadline > 0) {
-      throw new IOException("hand-off: timed out " + what);
-    }
-    try {
-      Thread.sleep(1);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("hand-off: interrupted " + what);
     }
   }
 

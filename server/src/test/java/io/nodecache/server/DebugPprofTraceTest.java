@@ -46,7 +46,7 @@ class DebugPprofTraceTest {
         """.formatted(directives.replace("\\n", "\n")));
   }
 
-  /** Runs {@code body} with System.err captured (slf4j-simple writes to the current System.err). */
+  /** Runs {@code body} with System.err captured (the logger, util/LineLogger, writes to the current System.err). */
   private static String stderrOf(Callable<?> body) throws Exception {
     PrintStream old = System.err;
     ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -20,6 +20,7 @@ import io.nodecache.server.Setup;
 import io.nodecache.server.Signals;
 import io.nodecache.server.warmup.Warmup;
 import io.nodecache.server.warmup.WarmupPriority;
+import io.nodecache.transport.Transport;
 import io.nodecache.util.BuildInfo;
 import java.io.IOException;
 import java.net.BindException;
@@ -87,6 +88,7 @@ public final class Main {
       System.out.println("nodecache " + BuildInfo.VERSION);
       return 0;
     }
+    Transport.preload(); // Netty's native library loads beside the Corefile and plugin set-up
     // A running instance probably answers at -handoff: start and warm up behind it (-warmup-nice).
     WarmupPriority priority =
         WarmupPriority.lower(!flags.handoff().isEmpty() && Files.exists(Path.of(flags.handoff())) ? flags.warmupNice() : 0);

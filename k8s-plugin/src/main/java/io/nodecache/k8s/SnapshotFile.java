@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,11 +35,19 @@ import java.util.Map;
  * The snapshot file: a Kubernetes {@code List} of Namespaces, Services, EndpointSlices (and Pods for
  * {@code pods verified}) in YAML or JSON, as {@code kubectl get -o yaml} prints it. Loaded at start;
  * written back from the live view so a node restarted while the API server is down still answers.
+ *
+ * <p>A file whose first byte other than white space is <code>{</code> or <code>[</code> is JSON
+ * (fabric8's own test), read by {@link SnapshotJson} with jackson-core's streaming parser: what it
+ * accepts is written there. Any other file is YAML, read by fabric8's {@code KubernetesSerialization}
+ * (Jackson databind), which is created only then and for {@link #write}: building it and letting
+ * databind introspect the model classes took about 160 ms of the start. A JSON snapshot start never
+ * builds it. {@link #write} writes JSON when the name ends in {@code .json}.
  */
 final class SnapshotFile {
 
   private final Path path;
-  private final KubernetesSerialization serialization = ModelKinds.serialization();
+  /** Created on first use: a JSON snapshot is loaded without it (see the class comment). */
+  private KubernetesSerialization serialization;
 
   SnapshotFile(Path path) {
     this.path = path;
@@ -50,42 +59,80 @@ final class SnapshotFile {
 
   /** Reads the file into {@code state}, which it leaves with no changes pending; returns the number of objects read. */
   int load(ClusterState state, Slimmer slimmer) throws IOException {
-    Object parsed;
-    try (InputStream in = Files.newInputStream(path)) {
-      parsed = serialization.unmarshal(in);
-    } catch (RuntimeException e) {
-      throw new IOException(path + ": not a Kubernetes List: " + e.getMessage(), e);
-    }
-    List<?> items;
-    if (parsed instanceof KubernetesList list) {
-      items = list.getItems();
-    } else if (parsed instanceof List<?> list) {
-      items = list;
-    } else {
-      items = List.of(parsed);
-    }
-    int n = 0;
-    for (Object o : items) {
-      if (o instanceof Namespace ns) {
-        state.putNamespace(slimmer.namespace(ns));
-      } else if (o instanceof Service s) {
-        state.putService(slimmer.service(s));
-      } else if (o instanceof EndpointSlice s) {
-        state.putSlice(slimmer.slice(s));
-      } else if (o instanceof Pod p) {
-        Slim.Pod pod = slimmer.pod(p);
-        if (pod != null) {
-          state.putPod(pod, pod.namespace(), pod.name());
+    int[] n = {0};
+    if (isJson()) {
+      SnapshotJson.read(path, o -> {
+        if (put(o, state, slimmer)) {
+          n[0]++;
         }
-      } else {
-        continue;
+      });
+    } else {
+      Object parsed;
+      try (InputStream in = Files.newInputStream(path)) {
+        parsed = serialization().unmarshal(in);
+      } catch (RuntimeException e) {
+        throw new IOException(path + ": not a Kubernetes List: " + e.getMessage(), e);
       }
-      n++;
+      List<?> items;
+      if (parsed instanceof KubernetesList list) {
+        items = list.getItems();
+      } else if (parsed instanceof List<?> list) {
+        items = list;
+      } else {
+        items = List.of(parsed);
+      }
+      for (Object o : items) {
+        if (put(o, state, slimmer)) {
+          n[0]++;
+        }
+      }
     }
     // A loaded state is built in full (ClusterView.build), never updated: without this its set of
     // changed services would hold every Service's key for the life of the process.
     state.drainDirty();
-    return n;
+    return n[0];
+  }
+
+  /** Puts a Namespace, Service, EndpointSlice or Pod into {@code state}; false for any other object. */
+  private static boolean put(Object o, ClusterState state, Slimmer slimmer) {
+    if (o instanceof Namespace ns) {
+      state.putNamespace(slimmer.namespace(ns));
+    } else if (o instanceof Service s) {
+      state.putService(slimmer.service(s));
+    } else if (o instanceof EndpointSlice s) {
+      state.putSlice(slimmer.slice(s));
+    } else if (o instanceof Pod p) {
+      Slim.Pod pod = slimmer.pod(p);
+      if (pod != null) {
+        state.putPod(pod, pod.namespace(), pod.name());
+      }
+    } else {
+      return false;
+    }
+    return true;
+  }
+
+  /** As fabric8's {@code unmarshal} decides: JSON when the first byte not white space opens an object or array. */
+  private boolean isJson() throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(path), 512)) {
+      int b;
+      do {
+        b = in.read();
+      } while (b >= 0 && Character.isWhitespace(b));
+      return b == '{' || b == '[';
+    }
+  }
+
+  private synchronized KubernetesSerialization serialization() {
+    if (serialization == null) {
+      serialization = ModelKinds.serialization();
+    }
+    return serialization;
+  }
+
+  /** Whether the fabric8 serialization was created (tests: a JSON load must not). */
+  synchronized boolean hasSerialization() {
+    return serialization != null;
   }
 
   /**
@@ -95,8 +142,8 @@ final class SnapshotFile {
   void write(ClusterState state) throws IOException {
     KubernetesList list = toList(state);
     String yaml = path.getFileName().toString().endsWith(".json")
-        ? serialization.asJson(list)
-        : serialization.asYaml(list);
+        ? serialization().asJson(list)
+        : serialization().asYaml(list);
     Path dir = path.toAbsolutePath().getParent();
     Path tmp = Files.createTempFile(dir, "." + path.getFileName(), ".tmp");
     try {

@@ -54,26 +54,6 @@ public final class Transport implements AutoCloseable {
   }
 
   /**
-   * Starts loading Netty's native epoll library and initialising its platform classes on a thread of
-   * its own, so that a start does that work while the main thread reads the Corefile and builds the
-   * plugins ({@link #create} then finds it done, or waits for it: the JVM lets one thread initialise a
-   * class and the others wait). In a start profile that was about a tenth of the main thread's time.
-   */
-  public static void preload() {
-    Thread t = new Thread(Transport::loadNative, "nodecache-preload");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  private static void loadNative() {
-    try {
-      Epoll.isAvailable();
-    } catch (Throwable e) { // Linkage errors included: create() meets them again and falls back to NIO
-      // nothing to do here
-    }
-  }
-
-  /**
    * @param threads event-loop threads (0: one per core)
    * @param preferNative use epoll when available
    */

@@ -44,6 +44,33 @@ JSON
 # The cache loads every class of its training at start, used or not, so for a Corefile without
 # `kubernetes` set AOT_TRAINING_KUBERNETES=0 (JDK 25, idle: about 1,100 classes and 16 MiB of RSS less;
 # bench/RESULTS.md, Footprint notes).
+# The same objects as YAML, for a second zone: a YAML snapshot goes through fabric8's serialization and
+# Jackson's data binding of the model classes, which is what the informers run on every node with an API
+# server. The JSON snapshot above is read by a streaming parser and no longer touches that code, so
+# without this zone the cache would leave those classes out and the informers would load them from the
+# jar (slower, and into metaspace instead of the cache's shared pages).
+cat > "$work/cluster.yaml" <<'YAML'
+apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Namespace
+  metadata: {name: default}
+- apiVersion: v1
+  kind: Service
+  metadata: {name: kubernetes, namespace: default}
+  spec:
+    type: ClusterIP
+    clusterIP: 10.96.0.1
+    clusterIPs: [10.96.0.1]
+    ports: [{name: https, port: 443, protocol: TCP}]
+- apiVersion: discovery.k8s.io/v1
+  kind: EndpointSlice
+  metadata: {name: kubernetes, namespace: default, labels: {kubernetes.io/service-name: kubernetes}}
+  addressType: IPv4
+  endpoints: [{addresses: [192.0.2.1], conditions: {ready: true}}]
+  ports: [{name: https, port: 6443, protocol: TCP}]
+YAML
 cluster_block=""
 if [ "${AOT_TRAINING_KUBERNETES:-1}" != 0 ]; then
     cluster_block="cluster.local:15353 in-addr.arpa:15353 {
@@ -53,6 +80,12 @@ if [ "${AOT_TRAINING_KUBERNETES:-1}" != 0 ]; then
         snapshot $work/cluster.json
     }
     cache 30
+}
+yaml.train.test:15353 {
+    bind 127.0.0.1
+    kubernetes yaml.train.test {
+        snapshot $work/cluster.yaml
+    }
 }"
 fi
 cat > "$work/Corefile" <<COREFILE

@@ -108,7 +108,7 @@ class ConfigMapCorefileTest {
     assertThat(k8s.block())
         .extracting(Directive::name, Directive::args)
         .contains(
-            Tuple.tuple("snapshot", List.of("/var/lib/nodecache/cluster.yaml")),
+            Tuple.tuple("snapshot", List.of("/var/lib/nodecache/cluster.json")),
             Tuple.tuple("pods", List.of("insecure")));
     Directive cache = cluster.first("cache").orElseThrow();
     assertThat(cache.block())

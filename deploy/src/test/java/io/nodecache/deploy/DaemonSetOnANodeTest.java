@@ -74,10 +74,10 @@ class DaemonSetOnANodeTest {
     // directory (empty: that ConfigMap does not exist), the snapshot directory.
     Path base = dir.resolve("etc/coredns").resolve(ManifestTest.configItemPath(objects));
     Path kubeDnsDir = Files.createDirectories(dir.resolve("etc/kube-dns"));
-    Path snapshot = dir.resolve("var/lib/nodecache/cluster.yaml");
+    Path snapshot = dir.resolve("var/lib/nodecache/cluster.json");
     Files.createDirectories(base.getParent());
     Files.createDirectories(snapshot.getParent());
-    Files.writeString(base, Install.corefile(objects).replace("/var/lib/nodecache/cluster.yaml", snapshot.toString()));
+    Files.writeString(base, Install.corefile(objects).replace("/var/lib/nodecache/cluster.json", snapshot.toString()));
     Files.writeString(snapshot, clusterSnapshot());
     Path pidfile = dir.resolve("nodecache.pid");
     List<String> args = new ArrayList<>(c.getArgs());
@@ -254,7 +254,7 @@ class DaemonSetOnANodeTest {
                     .endSpec()
                     .build())
             .build();
-    return new KubernetesSerialization().asYaml(list);
+    return new KubernetesSerialization().asJson(list);
   }
 
   private boolean dummyInterfaces() {

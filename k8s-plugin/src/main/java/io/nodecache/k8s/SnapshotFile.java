@@ -73,15 +73,7 @@ final class SnapshotFile {
       } catch (RuntimeException e) {
         throw new IOException(path + ": not a Kubernetes List: " + e.getMessage(), e);
       }
-      List<?> items;
-      if (parsed instanceof KubernetesList list) {
-        items = list.getItems();
-      } else if (parsed instanceof List<?> list) {
-        items = list;
-      } else {
-        items = List.of(parsed);
-      }
-      for (Object o : items) {
+      for (Object o : items(parsed)) {
         if (put(o, state, slimmer)) {
           n[0]++;
         }
@@ -93,8 +85,16 @@ final class SnapshotFile {
     return n[0];
   }
 
+  /** The objects of what fabric8's serialization read: a List's items, a list, or the one object. */
+  static List<?> items(Object parsed) {
+    if (parsed instanceof KubernetesList list) {
+      return list.getItems();
+    }
+    return parsed instanceof List<?> list ? list : List.of(parsed);
+  }
+
   /** Puts a Namespace, Service, EndpointSlice or Pod into {@code state}; false for any other object. */
-  private static boolean put(Object o, ClusterState state, Slimmer slimmer) {
+  static boolean put(Object o, ClusterState state, Slimmer slimmer) {
     if (o instanceof Namespace ns) {
       state.putNamespace(slimmer.namespace(ns));
     } else if (o instanceof Service s) {

@@ -32,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -433,24 +434,21 @@ final class SnapshotJson {
   }
 
   private static ServicePort servicePort(Cursor c) throws IOException {
-    ServicePort p = new ServicePort();
-    return object(c, "ports", (f, v) -> {
-      switch (f) {
-        case "name" -> p.setName(string(v, f));
-        case "protocol" -> p.setProtocol(string(v, f));
-        case "port" -> p.setPort(integer(v, f));
-        default -> v.skip();
-      }
-    }) ? p : null;
+    return port(c, new ServicePort(), ServicePort::setName, ServicePort::setProtocol, ServicePort::setPort);
   }
 
   private static EndpointPort endpointPort(Cursor c) throws IOException {
-    EndpointPort p = new EndpointPort();
+    return port(c, new EndpointPort(), EndpointPort::setName, EndpointPort::setProtocol, EndpointPort::setPort);
+  }
+
+  /** A Service's or a slice's port: the same three fields, in two model classes with no common type. */
+  private static <P> P port(Cursor c, P p, BiConsumer<P, String> name, BiConsumer<P, String> protocol,
+      BiConsumer<P, Integer> port) throws IOException {
     return object(c, "ports", (f, v) -> {
       switch (f) {
-        case "name" -> p.setName(string(v, f));
-        case "protocol" -> p.setProtocol(string(v, f));
-        case "port" -> p.setPort(integer(v, f));
+        case "name" -> name.accept(p, string(v, f));
+        case "protocol" -> protocol.accept(p, string(v, f));
+        case "port" -> port.accept(p, integer(v, f));
         default -> v.skip();
       }
     }) ? p : null;

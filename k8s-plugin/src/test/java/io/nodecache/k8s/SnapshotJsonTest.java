@@ -3,7 +3,6 @@ package io.nodecache.k8s;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
@@ -52,33 +51,13 @@ class SnapshotJsonTest {
     try (InputStream in = Files.newInputStream(file)) {
       parsed = ModelKinds.serialization().unmarshal(in);
     }
-    List<?> items;
-    if (parsed instanceof KubernetesList list) {
-      items = list.getItems();
-    } else if (parsed instanceof List<?> list) {
-      items = list;
-    } else {
-      items = List.of(parsed);
-    }
     ClusterState state = new ClusterState();
     Slimmer slimmer = new Slimmer(podNames);
     int n = 0;
-    for (Object o : items) {
-      if (o instanceof Namespace ns) {
-        state.putNamespace(slimmer.namespace(ns));
-      } else if (o instanceof Service s) {
-        state.putService(slimmer.service(s));
-      } else if (o instanceof EndpointSlice s) {
-        state.putSlice(slimmer.slice(s));
-      } else if (o instanceof Pod p) {
-        Slim.Pod pod = slimmer.pod(p);
-        if (pod != null) {
-          state.putPod(pod, pod.namespace(), pod.name());
-        }
-      } else {
-        continue;
+    for (Object o : SnapshotFile.items(parsed)) {
+      if (SnapshotFile.put(o, state, slimmer)) {
+        n++;
       }
-      n++;
     }
     return Loaded.of(n, state);
   }

@@ -219,11 +219,11 @@ final class SnapshotJson {
     if ("v1".equals(apiVersion) && kind != null) {
       switch (kind) {
         case "Namespace":
-          return new NamespaceItem();
+          return namespace();
         case "Service":
-          return new ServiceItem();
+          return service();
         case "Pod":
-          return new PodItem();
+          return pod();
         case "List":
           return top ? new ListItem() : new Item(false);
         case "Status":
@@ -236,7 +236,7 @@ final class SnapshotJson {
       }
     } else if ("discovery.k8s.io/v1".equals(apiVersion) && kind != null) {
       if (kind.equals("EndpointSlice")) {
-        return new SliceItem();
+        return slice();
       }
       if (kind.equals("EndpointSliceList")) {
         return new Item(false);
@@ -246,12 +246,20 @@ final class SnapshotJson {
     return new Item(kind != null && apiVersion != null);
   }
 
-  /** An item skipped (the base) or read (the subclasses). */
+  /** An item: skipped (no fields), the top-level List (below), or a model object and its reader. */
   private static class Item {
     private final boolean resource;
+    private final HasMetadata value;
+    private final Fields fields;
 
     Item(boolean resource) {
+      this(resource, null, null);
+    }
+
+    Item(boolean resource, HasMetadata value, Fields fields) {
       this.resource = resource;
+      this.value = value;
+      this.fields = fields;
     }
 
     /** Whether fabric8 reads it as a {@code HasMetadata}, as a top-level array's elements must be. */
@@ -260,11 +268,15 @@ final class SnapshotJson {
     }
 
     void field(String name, Cursor c) throws IOException {
-      c.skip();
+      if (fields == null) {
+        c.skip();
+      } else {
+        fields.field(name, c);
+      }
     }
 
     HasMetadata value() {
-      return null;
+      return value;
     }
   }
 
@@ -290,37 +302,20 @@ final class SnapshotJson {
     }
   }
 
-  private static final class NamespaceItem extends Item {
-    private final Namespace ns = new Namespace();
-
-    NamespaceItem() {
-      super(true);
-    }
-
-    @Override
-    void field(String name, Cursor c) throws IOException {
+  private static Item namespace() {
+    Namespace ns = new Namespace();
+    return new Item(true, ns, (name, c) -> {
       if (name.equals("metadata")) {
         ns.setMetadata(meta(c));
       } else {
         c.skip();
       }
-    }
-
-    @Override
-    HasMetadata value() {
-      return ns;
-    }
+    });
   }
 
-  private static final class ServiceItem extends Item {
-    private final Service s = new Service();
-
-    ServiceItem() {
-      super(true);
-    }
-
-    @Override
-    void field(String name, Cursor c) throws IOException {
+  private static Item service() {
+    Service s = new Service();
+    return new Item(true, s, (name, c) -> {
       switch (name) {
         case "metadata" -> s.setMetadata(meta(c));
         case "spec" -> {
@@ -357,23 +352,12 @@ final class SnapshotJson {
         }
         default -> c.skip();
       }
-    }
-
-    @Override
-    HasMetadata value() {
-      return s;
-    }
+    });
   }
 
-  private static final class SliceItem extends Item {
-    private final EndpointSlice s = new EndpointSlice();
-
-    SliceItem() {
-      super(true);
-    }
-
-    @Override
-    void field(String name, Cursor c) throws IOException {
+  private static Item slice() {
+    EndpointSlice s = new EndpointSlice();
+    return new Item(true, s, (name, c) -> {
       switch (name) {
         case "metadata" -> s.setMetadata(meta(c));
         case "addressType" -> s.setAddressType(string(c, name));
@@ -381,23 +365,12 @@ final class SnapshotJson {
         case "ports" -> s.setPorts(list(c, name, SnapshotJson::endpointPort));
         default -> c.skip();
       }
-    }
-
-    @Override
-    HasMetadata value() {
-      return s;
-    }
+    });
   }
 
-  private static final class PodItem extends Item {
-    private final Pod p = new Pod();
-
-    PodItem() {
-      super(true);
-    }
-
-    @Override
-    void field(String name, Cursor c) throws IOException {
+  private static Item pod() {
+    Pod p = new Pod();
+    return new Item(true, p, (name, c) -> {
       switch (name) {
         case "metadata" -> p.setMetadata(meta(c));
         case "status" -> {
@@ -413,12 +386,7 @@ final class SnapshotJson {
         }
         default -> c.skip();
       }
-    }
-
-    @Override
-    HasMetadata value() {
-      return p;
-    }
+    });
   }
 
   private static ObjectMeta meta(Cursor c) throws IOException {
@@ -455,25 +423,22 @@ final class SnapshotJson {
   }
 
   private static LoadBalancerIngress ingress(Cursor c) throws IOException {
-    LoadBalancerIngress i = new LoadBalancerIngress();
-    return object(c, "ingress", (f, v) -> {
-      if (f.equals("ip")) {
-        i.setIp(string(v, f));
-      } else {
-        v.skip();
-      }
-    }) ? i : null;
+    return ipOnly(c, "ingress", new LoadBalancerIngress(), LoadBalancerIngress::setIp);
   }
 
   private static PodIP podIp(Cursor c) throws IOException {
-    PodIP ip = new PodIP();
-    return object(c, "podIPs", (f, v) -> {
+    return ipOnly(c, "podIPs", new PodIP(), PodIP::setIp);
+  }
+
+  /** An object of which only {@code ip} is read: a load balancer's ingress, one of a Pod's addresses. */
+  private static <T> T ipOnly(Cursor c, String field, T o, BiConsumer<T, String> setIp) throws IOException {
+    return object(c, field, (f, v) -> {
       if (f.equals("ip")) {
-        ip.setIp(string(v, f));
+        setIp.accept(o, string(v, f));
       } else {
         v.skip();
       }
-    }) ? ip : null;
+    }) ? o : null;
   }
 
   private static Endpoint endpoint(Cursor c) throws IOException {

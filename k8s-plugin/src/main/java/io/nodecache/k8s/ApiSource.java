@@ -43,13 +43,19 @@ final class ApiSource implements AutoCloseable {
   private final Slimmer slimmer;
   private final RandomGenerator random;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
-  private KubernetesClient client;
+  private final Config clientConfig;
+  private volatile KubernetesClient client;
 
+  /**
+   * Reads the client configuration (the kubeconfig, the endpoint or the service account) at once, so
+   * that a configuration the client cannot use fails the start; {@link #start} builds the client.
+   */
   ApiSource(K8sConfig config, ClusterState state, Slimmer slimmer, RandomGenerator random) {
     this.config = config;
     this.state = state;
     this.slimmer = slimmer;
     this.random = random;
+    this.clientConfig = clientConfig();
   }
 
   /**
@@ -74,7 +80,7 @@ final class ApiSource implements AutoCloseable {
   CompletableFuture<Void> start() {
     client =
         new KubernetesClientBuilder()
-            .withConfig(clientConfig())
+            .withConfig(clientConfig)
             .withHttpClientFactory(new JdkHttpClientFactory())
             .withKubernetesSerialization(ModelKinds.serialization())
             .build();

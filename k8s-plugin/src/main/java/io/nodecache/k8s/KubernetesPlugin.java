@@ -65,6 +65,8 @@ public final class KubernetesPlugin
   private volatile boolean stopped;
   private final Object writeLock = new Object();
   private volatile ApiSource api;
+  /** Orders the API client's start (possibly on its own thread) against stop. */
+  private final Object apiLock = new Object();
   /** {@code stale_after}, or null when off. */
   private final Staleness staleness;
   private final NodePods nodePods;
@@ -130,14 +132,53 @@ public final class KubernetesPlugin
       throw new FileNotFoundException("kubernetes: snapshot " + config.snapshot() + " not found");
     }
     if (config.hasApi()) {
-      api = new ApiSource(config, live, slimmer, RandomGenerator.getDefault());
-      CompletableFuture<Void> synced = api.start().thenRun(this::onSynced);
-      ApiSource.awaitFirstSync(synced, config.startupTimeout());
+      ApiSource source = new ApiSource(config, live, slimmer, RandomGenerator.getDefault()); // a bad kubeconfig fails here
+      Duration limit = config.startupTimeout();
+      if (limit != null && !limit.isZero()) {
+        startApi(source); // startup_timeout: the server waits for the first sync anyway
+      } else {
+        // Nothing waits for the first sync (the zones are answered from the snapshot, or go to the next
+        // handler until the view exists), so the listeners need not wait for the client either: building
+        // it and its informers took the main thread about 1 s before the first answer (fabric8's mock
+        // API server, JDK 25 with the AOT cache).
+        Thread t = new Thread(() -> startApiLogged(source), "nodecache-k8s-start");
+        t.setDaemon(true);
+        t.start();
+      }
+    }
+  }
+
+  private void startApiLogged(ApiSource source) {
+    try {
+      startApi(source);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      log.error("kubernetes: starting the API client failed; the zones are answered from the snapshot, if any, "
+          + "else by the next handler", e);
+    }
+  }
+
+  /** Builds the client, starts the informers, waits for the first sync as {@code startup_timeout} says. */
+  private void startApi(ApiSource source) throws InterruptedException {
+    CompletableFuture<Void> synced;
+    synchronized (apiLock) {
+      if (stopped) {
+        return;
+      }
+      api = source;
+      synced = source.start().thenRun(this::onSynced);
+    }
+    ApiSource.awaitFirstSync(synced, config.startupTimeout());
+    synchronized (apiLock) {
+      if (stopped) {
+        return;
+      }
       if (staleness != null) {
         staleness.start(scheduler);
       }
       if (nodeName != null) {
-        nodePods.watch(api.client(), nodeName); // not part of readiness: clients stay unknown until synced
+        nodePods.watch(source.client(), nodeName); // not part of readiness: clients stay unknown until synced
       }
     }
   }
@@ -231,7 +272,9 @@ public final class KubernetesPlugin
 
   @Override
   public void stop() {
-    stopped = true;
+    synchronized (apiLock) { // after a start in progress on nodecache-k8s-start, which then sees stopped
+      stopped = true;
+    }
     if (staleness != null) {
       staleness.stop();
     }

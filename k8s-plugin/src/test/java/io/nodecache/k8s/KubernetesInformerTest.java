@@ -2,6 +2,7 @@ package io.nodecache.k8s;
 
 import static io.nodecache.k8s.Fixtures.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -84,6 +85,32 @@ class KubernetesInformerTest {
     KubernetesPlugin p = Fixtures.plugin(Fixtures.config(corefile, Map.of()), scheduler);
     p.start();
     return p;
+  }
+
+  @Test
+  void stoppedWhileItsClientStartsLeavesNoWatchBehind() throws Exception {
+    try (MockApi api = new MockApi(0)) {
+      api.admin.services().resource(clusterIp("default", "kubernetes", "10.96.0.1")).create();
+      int before = api.server.getRequestCount();
+      // The client and informers start on their own thread: stop() may come before, during or after.
+      KubernetesPlugin p = plugin("kubeconfig " + api.kubeconfig(dir) + " mock", dir.resolve("snap.json"));
+      p.stop();
+      Thread.sleep(500); // bounded: whatever the start thread was doing has finished or seen the stop
+      int settled = api.server.getRequestCount();
+      Thread.sleep(1_000);
+      assertThat(api.server.getRequestCount()).as("requests after the stop settled").isEqualTo(settled);
+      assertThat(p.watching()).isFalse();
+      assertThat(settled - before).as("lists and watches of at most one start").isLessThanOrEqualTo(8);
+    }
+  }
+
+  @Test
+  void aKubeconfigTheClientCannotReadStillFailsTheStart() throws Exception {
+    Path missing = dir.resolve("no-such-kubeconfig");
+    String corefile = "cluster.local {\n kubernetes {\n  kubeconfig " + missing + "\n }\n}\n";
+    KubernetesPlugin p = Fixtures.plugin(Fixtures.config(corefile, Map.of()), scheduler);
+    assertThatThrownBy(p::start).hasMessageContaining("no-such-kubeconfig");
+    p.stop();
   }
 
   @Test

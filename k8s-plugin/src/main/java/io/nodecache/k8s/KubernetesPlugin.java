@@ -134,13 +134,15 @@ public final class KubernetesPlugin
     if (config.hasApi()) {
       ApiSource source = new ApiSource(config, live, slimmer, RandomGenerator.getDefault()); // a bad kubeconfig fails here
       Duration limit = config.startupTimeout();
-      if (limit != null && !limit.isZero()) {
-        startApi(source); // startup_timeout: the server waits for the first sync anyway
+      if ((limit != null && !limit.isZero()) || view.get() == null) {
+        // startup_timeout: the server waits for the first sync anyway. No snapshot: until the first
+        // sync the zones go to the next handler (forward), whose answers a cache in front may keep, so
+        // the listeners wait for the client and its first lists to be under way, as they always did.
+        startApi(source);
       } else {
-        // Nothing waits for the first sync (the zones are answered from the snapshot, or go to the next
-        // handler until the view exists), so the listeners need not wait for the client either: building
-        // it and its informers took the main thread about 1 s before the first answer (fabric8's mock
-        // API server, JDK 25 with the AOT cache).
+        // The snapshot answers the zones until the first sync, so the listeners need not wait for the
+        // client: building it and its informers took the main thread about 1 s before the first
+        // answer (fabric8's mock API server, JDK 25 with the AOT cache).
         Thread t = new Thread(() -> startApiLogged(source), "nodecache-k8s-start");
         t.setDaemon(true);
         t.start();

@@ -91,9 +91,13 @@ class KubernetesInformerTest {
   void stoppedWhileItsClientStartsLeavesNoWatchBehind() throws Exception {
     try (MockApi api = new MockApi(0)) {
       api.admin.services().resource(clusterIp("default", "kubernetes", "10.96.0.1")).create();
+      Path snap = Files.writeString(dir.resolve("snap.json"), "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": ["
+          + "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"default\"}}]}");
       int before = api.server.getRequestCount();
-      // The client and informers start on their own thread: stop() may come before, during or after.
-      KubernetesPlugin p = plugin("kubeconfig " + api.kubeconfig(dir) + " mock", dir.resolve("snap.json"));
+      // A snapshot answers, so the client and informers start on their own thread: stop() may come
+      // before, during or after that start.
+      KubernetesPlugin p = plugin("kubeconfig " + api.kubeconfig(dir) + " mock", snap);
+      assertThat(p.ready()).as("answering from the snapshot").isTrue();
       p.stop();
       Thread.sleep(500); // bounded: whatever the start thread was doing has finished or seen the stop
       int settled = api.server.getRequestCount();

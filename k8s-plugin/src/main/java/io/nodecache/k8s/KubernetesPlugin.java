@@ -64,9 +64,7 @@ public final class KubernetesPlugin
   private ClusterView lastLive;
   private volatile boolean stopped;
   private final Object writeLock = new Object();
-  private volatile ApiSource api;
-  /** Orders the API client's start (possibly on its own thread) against stop. */
-  private final Object apiLock = new Object();
+  private final ApiStarter apiStart = new ApiStarter();
   /** {@code stale_after}, or null when off. */
   private final Staleness staleness;
   private final NodePods nodePods;
@@ -132,56 +130,17 @@ public final class KubernetesPlugin
       throw new FileNotFoundException("kubernetes: snapshot " + config.snapshot() + " not found");
     }
     if (config.hasApi()) {
-      ApiSource source = new ApiSource(config, live, slimmer, RandomGenerator.getDefault()); // a bad kubeconfig fails here
       Duration limit = config.startupTimeout();
-      if ((limit != null && !limit.isZero()) || view.get() == null) {
-        // startup_timeout: the server waits for the first sync anyway. No snapshot: until the first
-        // sync the zones go to the next handler (forward), whose answers a cache in front may keep, so
-        // the listeners wait for the client and its first lists to be under way, as they always did.
-        startApi(source);
-      } else {
-        // The snapshot answers the zones until the first sync, so the listeners need not wait for the
-        // client: building it and its informers took the main thread about 1 s before the first
-        // answer (fabric8's mock API server, JDK 25 with the AOT cache).
-        Thread t = new Thread(() -> startApiLogged(source), "nodecache-k8s-start");
-        t.setDaemon(true);
-        t.start();
-      }
-    }
-  }
-
-  private void startApiLogged(ApiSource source) {
-    try {
-      startApi(source);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      log.error("kubernetes: starting the API client failed; the zones are answered from the snapshot, if any, "
-          + "else by the next handler", e);
-    }
-  }
-
-  /** Builds the client, starts the informers, waits for the first sync as {@code startup_timeout} says. */
-  private void startApi(ApiSource source) throws InterruptedException {
-    CompletableFuture<Void> synced;
-    synchronized (apiLock) {
-      if (stopped) {
-        return;
-      }
-      api = source;
-      synced = source.start().thenRun(this::onSynced);
-    }
-    ApiSource.awaitFirstSync(synced, config.startupTimeout());
-    synchronized (apiLock) {
-      if (stopped) {
-        return;
-      }
-      if (staleness != null) {
-        staleness.start(scheduler);
-      }
-      if (nodeName != null) {
-        nodePods.watch(source.client(), nodeName); // not part of readiness: clients stay unknown until synced
-      }
+      boolean waits = (limit != null && !limit.isZero()) || view.get() == null; // ApiStarter says why
+      ApiSource source = new ApiSource(config, live, slimmer, RandomGenerator.getDefault()); // a bad kubeconfig fails here
+      apiStart.start(source, limit, !waits, this::onSynced, started -> {
+        if (staleness != null) {
+          staleness.start(scheduler);
+        }
+        if (nodeName != null) {
+          nodePods.watch(started.client(), nodeName); // not part of readiness: clients stay unknown until synced
+        }
+      });
     }
   }
 
@@ -257,7 +216,7 @@ public final class KubernetesPlugin
 
   /** True while every informer has a live watch (false while the API is unreachable). */
   public boolean watching() {
-    ApiSource a = api;
+    ApiSource a = apiStart.api();
     return a != null && a.watching();
   }
 
@@ -274,17 +233,13 @@ public final class KubernetesPlugin
 
   @Override
   public void stop() {
-    synchronized (apiLock) { // after a start in progress on nodecache-k8s-start, which then sees stopped
-      stopped = true;
-    }
+    stopped = true;
+    apiStart.stop();
     if (staleness != null) {
       staleness.stop();
     }
     metrics.close();
     nodePods.close();
-    if (api != null) {
-      api.close();
-    }
     if (snapshot != null && liveSynced) {
       writeSnapshot(true);
     }

@@ -103,12 +103,15 @@ public final class Warmup {
         load.start(server.transport().threads());
         ended = drive(load, deadline, options.maxQueries(), () -> whileRunning.accept(dns));
       } finally {
-        if (load != null) {
-          load.stop();
-        }
-        server.close();
-        if (load != null) {
-          load.join();
+        try {
+          if (load != null) {
+            // The clients' last answers still come from a live copy: closed first, it would fail the
+            // queries in flight and its errors plugin would log them as the real server's.
+            load.stop();
+            load.join();
+          }
+        } finally {
+          server.close();
         }
       }
     } catch (Exception e) {

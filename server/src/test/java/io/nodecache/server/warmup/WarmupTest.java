@@ -17,8 +17,11 @@ import io.nodecache.testing.DnsClient;
 import io.nodecache.testing.Records;
 import io.nodecache.testing.TestServers;
 import io.nodecache.testing.TestUpstream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -155,6 +158,30 @@ class WarmupTest {
     Warmup.Result r = Warmup.run(setup, new Warmup.Options(Duration.ofMillis(300), 10_000_000));
     assertThat(r.ended()).isIn("time", "jit quiet");
     assertThat(r.sent()).isLessThan(10_000_000);
+  }
+
+  /**
+   * A warm-up ended by its time limit while forwarded queries are in flight: the copy answers them
+   * before it closes, so its errors plugin logs nothing (a line that would read as the real server's).
+   */
+  @Test
+  void endingByTimeLogsNoErrorForTheQueriesInFlight() throws Exception {
+    Setup setup =
+        Setup.of(TestServers.parse(".:0 {\n    bind 127.0.0.1\n    errors\n    forward . 127.0.0.1:9\n}\n"));
+    PrintStream err = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    List<Warmup.Result> results = new ArrayList<>();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      for (int i = 0; i < 5; i++) { // every query is a forward to the stub: each end has some in flight
+        results.add(Warmup.run(setup, new Warmup.Options(Duration.ofMillis(300), 10_000_000)));
+      }
+    } finally {
+      System.setErr(err);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    assertThat(results).allMatch(r -> r.ended().equals("time") && r.answered() > 0);
+    assertThat(log).doesNotContain("plugin/errors");
   }
 
   @Test

@@ -17,7 +17,7 @@ command -v dnsperf > /dev/null || { echo "dnsperf is not installed (apt-get inst
 SERVICES="${SERVICES:-10000}" ENDPOINTS="${ENDPOINTS:-5}" DURATION="${DURATION:-15}" WARM_SECS="${WARM_SECS:-20}"
 PORT="${PORT:-5407}"
 OUT="${OUT:-$root/bench/target/cluster}"; mkdir -p "$OUT"
-JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 
 # --- the cluster: Namespaces, Services (ClusterIP), EndpointSlices, as kubectl prints them (JSON)

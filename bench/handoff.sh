@@ -37,7 +37,7 @@ command -v dnsperf >/dev/null || { echo "dnsperf missing: apt-get install dnsper
 ROUNDS="${ROUNDS:-3}" DURATION="${DURATION:-20}" QPS="${QPS:-8000}" SWITCH_AT="${SWITCH_AT:-5}"
 PORT="${PORT:-5410}" NAMES="${NAMES:-5000}" WARM_SECS="${WARM_SECS:-10}" MODES="${MODES:-none handoff samenice cold}"
 OUT="${OUT:-$root/bench/target/handoff}"
-JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # AOT=1: as the DaemonSet runs on JDK 25 (the `java` on PATH must be 25 or later): compact object
 # headers and an AOT cache made for this jar by deploy/aot-cache.sh (in OUT) with the same flags.

@@ -24,7 +24,7 @@ OUT="${OUT:-$root/bench/target/miss}"; mkdir -p "$OUT"
 QUERIES="${QUERIES:-100000}"; RATE="${RATE:-5000}"; WARM="${WARM:-100000}"; RUNS="${RUNS:-3}"
 SERVERS="${SERVERS:-ours unbound}"; JFR="${JFR:-1}"; PORT="${PORT:-5391}"; UP_PORT="${UP_PORT:-5390}"
 # compare.sh's flags (without its AOT cache, which changes start-up only)
-JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError}"
+JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError}"
 for b in nsd unbound dnsperf taskset dig jfr; do
     command -v "$b" >/dev/null || { echo "missing $b (apt-get install nsd unbound dnsperf dnsutils)" >&2; exit 2; }
 done

@@ -12,7 +12,7 @@ RATE=${2:-15000}
 WORK=$(mktemp -d /tmp/nodecache-soak.XXXX)
 JAR=deploy/target/nodecache.jar
 # The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), two event loops.
-JVM="-Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
+JVM="-Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 -Xss512k -XX:ActiveProcessorCount=2 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"
 for i in $(seq 0 9999); do echo "10.$((i / 65536 % 256)).$((i / 256 % 256)).$((i % 256)) h$i.soak.test"; done > "$WORK/hosts"
 cat > "$WORK/Corefile.upstream" <<COREFILE
 soak.test:5411 {

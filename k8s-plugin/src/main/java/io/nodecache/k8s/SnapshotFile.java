@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +60,18 @@ final class SnapshotFile {
 
   /** Reads the file into {@code state}, which it leaves with no changes pending; returns the number of objects read. */
   int load(ClusterState state, Slimmer slimmer) throws IOException {
+    try {
+      return loadUnchecked(state, slimmer);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  private int loadUnchecked(ClusterState state, Slimmer slimmer) throws IOException {
     int[] n = {0};
     if (isJson()) {
       SnapshotJson.read(path, o -> {
-        if (put(o, state, slimmer)) {
+        if (putChecked(o, state, slimmer)) {
           n[0]++;
         }
       });
@@ -74,7 +83,7 @@ final class SnapshotFile {
         throw new IOException(path + ": not a Kubernetes List: " + e.getMessage(), e);
       }
       for (Object o : items(parsed)) {
-        if (put(o, state, slimmer)) {
+        if (putChecked(o, state, slimmer)) {
           n[0]++;
         }
       }
@@ -91,6 +100,20 @@ final class SnapshotFile {
       return list.getItems();
     }
     return parsed instanceof List<?> list ? list : List.of(parsed);
+  }
+
+  /**
+   * As {@link #put}, with an object the view cannot hold (valid JSON, but a Namespace or a Service
+   * without a name) reported as this file's fault: the caller then starts from the API server, or
+   * refuses to start without one, instead of failing on an unchecked exception.
+   */
+  private boolean putChecked(Object o, ClusterState state, Slimmer slimmer) {
+    try {
+      return put(o, state, slimmer);
+    } catch (RuntimeException e) {
+      String kind = o instanceof HasMetadata h ? h.getKind() : o.getClass().getSimpleName();
+      throw new UncheckedIOException(new IOException(path + ": a " + kind + " the cluster view cannot hold: " + e, e));
+    }
   }
 
   /** Puts a Namespace, Service, EndpointSlice or Pod into {@code state}; false for any other object. */

@@ -108,6 +108,34 @@ class KubernetesInformerTest {
     }
   }
 
+  /** Valid JSON, but an object no cluster view can hold: a Namespace without a name. */
+  private Path unusableSnapshot() throws Exception {
+    return Files.writeString(dir.resolve("snap.json"), "{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": ["
+        + "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"default\"}}, "
+        + "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {}}]}");
+  }
+
+  @Test
+  void aSnapshotItCannotUseIsReportedAndTheApiServerAnswers() throws Exception {
+    try (MockApi api = new MockApi(0)) {
+      api.admin.services().resource(clusterIp("default", "kubernetes", "10.96.0.1")).create();
+      Path snap = unusableSnapshot();
+      KubernetesPlugin p = plugin("kubeconfig " + api.kubeconfig(dir) + " mock", snap);
+      try {
+        await("answers from the API server", DEADLINE,
+            () -> answer(p, "kubernetes.default.svc.cluster.local.", Type.A).equals(List.of("10.96.0.1")));
+      } finally {
+        p.stop();
+      }
+    }
+    // Without an API server the snapshot is the only source: the start fails, naming the file.
+    Path snap = unusableSnapshot();
+    KubernetesPlugin alone = Fixtures.plugin(
+        Fixtures.config("cluster.local {\n kubernetes {\n  snapshot " + snap + "\n }\n}\n", Map.of()), scheduler);
+    assertThatThrownBy(alone::start).isInstanceOf(IOException.class).hasMessageContaining(snap.toString());
+    alone.stop();
+  }
+
   @Test
   void aKubeconfigTheClientCannotReadStillFailsTheStart() throws Exception {
     Path missing = dir.resolve("no-such-kubeconfig");

@@ -142,7 +142,7 @@ start_server() { # kind jfr-file-or-empty -> sets spid
         local extra=()
         [[ -n $jfr ]] && extra=(-XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints
             "-XX:StartFlightRecording=filename=$jfr,settings=$OUT/miss.jfc,dumponexit=true")
-        NC_PORT=$PORT NC_UPSTREAM=127.0.0.1:$UP_PORT taskset -c 1 java $JAVA_OPTS "${extra[@]}" \
+        NC_PORT=$PORT NC_BIND=127.0.0.1 NC_UPSTREAM=127.0.0.1:$UP_PORT taskset -c 1 java $JAVA_OPTS "${extra[@]}" \
             -jar "$jar" -conf "$here/Corefile.bench" > "$OUT/ours.log" 2>&1 &
     else
         taskset -c 1 unbound -d -c "$unbound_conf" > "$OUT/unbound.log" 2>&1 &

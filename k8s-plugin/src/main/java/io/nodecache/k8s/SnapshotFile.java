@@ -103,9 +103,9 @@ final class SnapshotFile {
   }
 
   /**
-   * As {@link #put}, with an object the view cannot hold (valid JSON, but a Namespace or a Service
-   * without a name) reported as this file's fault: the caller then starts from the API server, or
-   * refuses to start without one, instead of failing on an unchecked exception.
+   * As {@link #put}, with an object the view cannot hold (valid JSON, but a Namespace without a name)
+   * reported as this file's fault: the caller then starts from the API server, or refuses to start
+   * without one, instead of failing on an unchecked exception.
    */
   private boolean putChecked(Object o, ClusterState state, Slimmer slimmer) {
     try {

@@ -23,7 +23,8 @@
 # compact headers and an AOT cache made for this jar, as the DaemonSet on JDK 25; put JDK 25 first on
 # PATH), PORT (5410;
 # the upstream uses PORT+1), NAMES (5000 names, one NXDOMAIN name in ten more), WARM_SECS (10: the
-# old instance serves the same load that long before the measured run), OUT (bench/target/handoff),
+# old instance serves the same load that long before the measured run; 0: the measured run starts at
+# the first "listening on", a cold start), OUT (bench/target/handoff),
 # EXTRA_FLAGS (more flags for both instances), NICE (-10 as root, as the peer harness: the servers and
 # dnsperf ahead of the other work on a shared machine; NICE=0 for none).
 set -euo pipefail
@@ -123,7 +124,9 @@ run() { # run MODE ROUND
     start "$dir/old.log" -conf "$OUT/Corefile" -handoff "$sock"
     local old=$started
     wait_log "$dir/old.log" "listening on" 60
-    "${nice_[@]}" dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$WARM_SECS" -Q "$QPS" >/dev/null 2>&1 # a warm instance
+    if [[ "$WARM_SECS" != 0 ]]; then # a warm instance (WARM_SECS=0: the measured run starts cold)
+        "${nice_[@]}" dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$WARM_SECS" -Q "$QPS" >/dev/null 2>&1
+    fi
     local load0; load0=$(cut -d' ' -f1 /proc/loadavg)
     "${nice_[@]}" dnsperf -s 127.0.0.1 -p "$PORT" -d "$OUT/queries" -l "$DURATION" -Q "$QPS" -t 2 -v >"$dir/dnsperf.txt" 2>&1 &
     local perf=$!

@@ -26,6 +26,11 @@ abstract class JsonCursor {
 
   abstract JsonToken next() throws IOException;
 
+  /** How {@code t} changes the nesting depth: +1 opening an object or array, -1 closing one, else 0. */
+  static int nesting(JsonToken t) {
+    return t.isStructStart() ? 1 : t.isStructEnd() ? -1 : 0;
+  }
+
   abstract JsonToken token();
 
   /** The text of a field name, string or number. */
@@ -229,11 +234,7 @@ abstract class JsonCursor {
         at = live.p.currentTokenLocation();
         boolean hasText = t == JsonToken.FIELD_NAME || t.isScalarValue();
         out.add(new Token(t, hasText ? c.text() : null, at.getLineNr(), at.getColumnNr()));
-        if (t.isStructStart()) {
-          depth++;
-        } else if (t.isStructEnd()) {
-          depth--;
-        }
+        depth += nesting(t);
         if (depth == 0) {
           return;
         }
@@ -272,12 +273,7 @@ abstract class JsonCursor {
     void skip() {
       int depth = 0;
       while (true) {
-        JsonToken t = tokens.get(i).token();
-        if (t.isStructStart()) {
-          depth++;
-        } else if (t.isStructEnd()) {
-          depth--;
-        }
+        depth += nesting(tokens.get(i).token());
         if (depth == 0) {
           return;
         }

@@ -4,7 +4,9 @@
 # over, and the old one gets SIGTERM once the new one listens (what the DaemonSet's maxSurge rollout
 # does). The same run without a hand-off is the baseline. Modes, alternated round by round:
 #   none      one instance serves the whole run
-#   handoff   hand-off with the defaults: warm-up (-warmup 3s) at a lower CPU priority (-warmup-nice 10)
+#   handoff   hand-off with the defaults: warm-up (-warmup 3s) at a lower CPU priority (-warmup-nice 10),
+#             then both instances read the sockets for 2 s (-handoff-overlap 2s) before the old one stops
+#   nooverlap the same with -handoff-overlap 0: the old instance stops reading at the take-over
 #   samenice  hand-off with the warm-up at the old instance's priority (-warmup-nice 0)
 #   cold      hand-off with -warmup 0 -warmup-nice 0 (the new JVM takes the sockets while its code is cold)
 #   neighbour no hand-off: SWITCH_AT s in, a second server on its own port starts at the new instance's
@@ -136,6 +138,7 @@ run() { # run MODE ROUND
         local flags=()
         [[ "$mode" == samenice ]] && flags=(-warmup-nice 0)
         [[ "$mode" == cold ]] && flags=(-warmup 0 -warmup-nice 0)
+        [[ "$mode" == nooverlap ]] && flags=(-handoff-overlap 0)
         if [[ "$mode" == neighbour ]]; then
             sed "s/^\.:$PORT {/.:$((PORT + 2)) {/" "$OUT/Corefile" >"$dir/Corefile.neighbour"
             # shellcheck disable=SC2086

@@ -45,6 +45,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Main {
 
+  /**
+   * The longest a stop waits for a new instance that is taking the sockets over: its warm-up (3 s by
+   * default) and overlap (2 s) with room, inside the DaemonSet's 30 s grace period with the 5 s lameduck.
+   */
+  private static final Duration TAKER_WAIT = Duration.ofSeconds(20);
+
   private Main() {}
 
   public static void main(String[] args) {
@@ -124,7 +130,7 @@ public final class Main {
     Optional<Handoff> handoff =
         flags.handoff().isEmpty()
             ? Optional.empty()
-            : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5)));
+            : Optional.of(new Handoff(Path.of(flags.handoff()), server, Duration.ofSeconds(5), flags.handoffOverlap()));
     // The running instance's sockets, adopted instead of binding; it reads them until h.started().
     boolean takingOver = handoff.map(Handoff::takeOver).orElse(false);
     if (!takingOver) {
@@ -176,6 +182,13 @@ public final class Main {
     Signals.onTerminate(
         () -> {
           log.info("SIGTERM: shutting down (lameduck, drain, stop)");
+          for (Handoff h : handoff.stream().toList()) {
+            try {
+              h.awaitTaker(TAKER_WAIT); // a hand-off in progress: its end decides who owns the node's rules
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           server.shutdown(
               5_000,
               () -> {

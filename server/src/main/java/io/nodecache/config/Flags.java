@@ -33,6 +33,7 @@ public record Flags(
     boolean failOpen,
     List<InetAddress> failOpenTargets,
     String handoff,
+    Duration handoffOverlap,
     int clientMetricsTop,
     Duration warmup,
     Duration warmupCold,
@@ -48,6 +49,8 @@ public record Flags(
   public static final int DEFAULT_CLIENT_METRICS_TOP = 20;
   /** The largest K accepted: the metric's cardinality is (K + 1) × rcodes seen. */
   public static final int MAX_CLIENT_METRICS_TOP = 200;
+  /** The longest {@code -handoff-overlap} accepted. */
+  public static final Duration MAX_HANDOFF_OVERLAP = Duration.ofSeconds(10);
   /** The longest {@code -warmup} accepted. */
   public static final Duration MAX_WARMUP = Duration.ofSeconds(60);
   /** The longest {@code -warmup-cold} accepted: nobody answers the node's DNS meanwhile. */
@@ -79,6 +82,7 @@ public record Flags(
     m.put("failopen", new String[] {"false", "while no socket of ours listens on a -localip address, send DNS to it to the cluster DNS (DNAT) instead of dropping it"});
     m.put("failopen-targets", new String[] {"", "comma-separated cluster DNS addresses for -failopen when the kubernetes plugin does not know the -upstreamsvc endpoints"});
     m.put("handoff", new String[] {"", "unix socket path for the zero-loss restart: take over the running instance's DNS sockets there, then serve them to the next one"});
+    m.put("handoff-overlap", new String[] {"2s", "with -handoff, when taking over: how long both instances read the sockets before the old one stops, so that it answers what the new one, compiling on its first real traffic, is slow to take (0 stops it at once; at most 10s)"});
     m.put("client-metrics-top", new String[] {String.valueOf(DEFAULT_CLIENT_METRICS_TOP), "namespaces with their own series in coredns_nodecache_client_requests_total, the rest is namespace=\"other\" (0.." + MAX_CLIENT_METRICS_TOP + "; 0 turns client attribution and /debug/clients off)"});
     m.put("warmup", new String[] {"3s", "with -handoff, when a running instance hands its sockets over: longest warm-up (synthetic queries through a throw-away copy of the server) before taking them; it keeps serving meanwhile (0 turns it off)"});
     m.put("warmup-cold", new String[] {"0", "longest warm-up of a start that takes over from nobody: nothing answers meanwhile (0 turns it off; at most 2s)"});
@@ -154,6 +158,7 @@ public record Flags(
         bool(v, "failopen"),
         ips("failopen-targets", v.get("failopen-targets")),
         v.get("handoff"),
+        duration("handoff-overlap", v.get("handoff-overlap"), MAX_HANDOFF_OVERLAP),
         range("client-metrics-top", v.get("client-metrics-top"), 0, MAX_CLIENT_METRICS_TOP),
         duration("warmup", v.get("warmup"), MAX_WARMUP),
         duration("warmup-cold", v.get("warmup-cold"), MAX_WARMUP_COLD),

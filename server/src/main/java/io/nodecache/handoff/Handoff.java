@@ -20,14 +20,26 @@ public final class Handoff implements AutoCloseable {
   private final Path path;
   private final HandoffHost server;
   private final Duration timeout;
+  private final Duration overlap;
   private Optional<HandoffClient.Received> received = Optional.empty();
   private Optional<HandoffClient.Received> previous = Optional.empty();
   private volatile HandoffServer offer;
 
+  /** A hand-off whose old instance stops reading as soon as we serve (no overlap). */
   public Handoff(Path path, HandoffHost server, Duration timeout) {
+    this(path, server, timeout, Duration.ZERO);
+  }
+
+  /**
+   * @param timeout how long each step of the conversation may take
+   * @param overlap how long both instances read the sockets after we started, before we tell the old
+   *     one to stop ({@code -handoff-overlap})
+   */
+  public Handoff(Path path, HandoffHost server, Duration timeout, Duration overlap) {
     this.path = path;
     this.server = server;
     this.timeout = timeout;
+    this.overlap = overlap;
   }
 
   private boolean usable() {
@@ -69,12 +81,21 @@ public final class Handoff implements AutoCloseable {
   }
 
   /**
-   * After the server starts: tells the old instance we serve its sockets (it stops reading
-   * them), then offers ours at the path.
+   * After the server starts: both instances read the sockets for the overlap, then we tell the old
+   * one we serve them (it stops reading them), then offer ours at the path.
+   *
+   * <p>The overlap: a datagram on a shared socket goes to whichever reader takes it first. Our first
+   * seconds of real traffic still compile and deoptimize what the warm-up's synthetic load did not
+   * reach, and while an event loop of ours is slow the old instance, compiled long ago, takes what
+   * queues instead of the queue waiting for us.
    */
   public void started() throws Exception {
     if (!usable()) {
       return;
+    }
+    if (received.isPresent() && !overlap.isZero()) {
+      log.info("hand-off: both instances read the sockets for {} ms; then the old one stops", overlap.toMillis());
+      Thread.sleep(overlap.toMillis());
     }
     received.ifPresent(r -> r.confirm(timeout));
     previous = received;
@@ -116,6 +137,15 @@ public final class Handoff implements AutoCloseable {
   /** Whether a newer instance took our sockets over (it owns the node's addresses and rules now). */
   public boolean handedOver() {
     return offer != null && offer.takenOver();
+  }
+
+  /**
+   * On a stop: while a new instance is connected and has not taken our sockets yet, waits for it (at
+   * most {@code max}), so that the stop is one of a handed-over instance when it does.
+   */
+  public boolean awaitTaker(Duration max) throws InterruptedException {
+    HandoffServer o = offer;
+    return o != null && o.awaitTaker(max.toMillis());
   }
 
   /** Where the cache goes on a stop without hand-off: next to the socket, {@code PATH.cache}. */

@@ -50,6 +50,7 @@ public final class HandoffServer implements AutoCloseable {
   private ServerSocketChannel server;
   private boolean closed;
   private volatile boolean takenOver;
+  private boolean confirmed; // the new instance has our bye: nothing more to say to it
 
   /**
    * @param sockets the current listeners' sockets, keyed by Corefile address
@@ -119,6 +120,30 @@ public final class HandoffServer implements AutoCloseable {
   }
 
   /**
+   * Waits, at most {@code millis}, while a new instance is connected that has not taken the sockets
+   * yet (it warms up, or both read them for its {@code -handoff-overlap}). A stop that came meanwhile
+   * (the kubelet stops the old pod as soon as the new one is ready, and during the hand-off the old
+   * instance itself may answer the new pod's probes on the shared address) must not tear the node's
+   * address and rules down under the new instance. Returns whether it took them.
+   */
+  public boolean awaitTaker(long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (lock) {
+      if (!confirmed && !sessions.isEmpty() && !closed) {
+        log.info("hand-off: a new instance is taking our sockets over; waiting up to {} ms for it", millis);
+      }
+      while (!confirmed && !sessions.isEmpty() && !closed) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          break;
+        }
+        lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+      }
+      return takenOver;
+    }
+  }
+
+  /**
    * Stops offering the sockets. Removes the socket file unless a new instance took over (the path is
    * its now).
    */
@@ -130,6 +155,7 @@ public final class HandoffServer implements AutoCloseable {
       closed = true;
       open = new ArrayList<>(sessions);
       s = server;
+      lock.notifyAll();
     }
     open.forEach(Conversation::close);
     if (s != null) {
@@ -181,6 +207,10 @@ public final class HandoffServer implements AutoCloseable {
           case HandoffProtocol.TAKEN -> {
             if (taken()) {
               c.write(HandoffProtocol.BYE + "\n");
+              synchronized (lock) {
+                confirmed = true;
+                lock.notifyAll();
+              }
               try {
                 while (c.readLine() != null) {
                   // the new instance keeps the connection open while it runs
@@ -207,6 +237,7 @@ public final class HandoffServer implements AutoCloseable {
     } finally {
       synchronized (lock) {
         sessions.remove(c);
+        lock.notifyAll();
       }
     }
   }

@@ -236,6 +236,32 @@ class HandoffProcessTest {
   }
 
   @Test
+  void aSigtermDuringTheOverlapWaitsForTheTakeOverAndStopsAsAHandedOverInstance() throws Exception {
+    String corefile = HandoffTest.COREFILE.formatted(0);
+    String path = dir.resolve("handoff.sock").toString();
+    Server a = start(corefile, "-handoff", path);
+    InetSocketAddress dns = new InetSocketAddress("127.0.0.1", a.port());
+    await("a offers its sockets", () -> a.logged("offering our DNS sockets"));
+    try (QueryLoad load = new QueryLoad(dns, "www.example.test.", "10.0.0.1", 4, 500_000).start()) {
+      Server b = start(corefile, "-handoff", path, "-warmup", "0", "-handoff-overlap", "4s");
+      await("b in its overlap", () -> b.logged("both instances read the sockets"));
+      a.process.toHandle().destroy(); // SIGTERM (Process.destroy would close its output too): the kubelet stops the old pod once the new one looks ready
+      await("a waits for b", () -> a.logged("waiting up to"));
+      assertThat(a.process.isAlive()).as("a during b's overlap").isTrue();
+      assertThat(a.process.waitFor(20, TimeUnit.SECONDS)).isTrue();
+      assertThat(a.process.exitValue()).isZero();
+      assertThat(a.logged("a new instance serves our DNS sockets now")).as(String.join("\n", a.lines)).isTrue();
+      assertThat(b.port()).isEqualTo(dns.getPort());
+      assertThat(b.logged("did not confirm")).as(String.join("\n", b.lines)).isFalse();
+      long atStop = load.answered.get();
+      await("b answers alone", () -> load.answered.get() > atStop + 2000);
+      load.finish();
+      assertThat(load.failed.get()).as(load.toString()).isZero();
+      assertThat(load.lost.get()).as(load.toString()).isZero();
+    }
+  }
+
+  @Test
   void theNewInstanceWarmsUpAtALowerPriorityAndServesAtTheOldOnes() throws Exception {
     Privileged.require("renice");
     String corefile = HandoffTest.COREFILE.formatted(0);

@@ -9,7 +9,10 @@ import java.time.Duration;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The warm-up's flags: {@code -warmup}, {@code -warmup-cold}, {@code -warmup-queries}, {@code -warmup-nice}. */
+/**
+ * The warm-up's flags: {@code -warmup}, {@code -warmup-cold}, {@code -warmup-queries}, {@code
+ * -warmup-nice}, and the take-over's {@code -handoff-overlap}.
+ */
 class WarmupFlagsTest {
 
   @ParameterizedTest
@@ -46,5 +49,19 @@ class WarmupFlagsTest {
       })
   void refused(String args, String message) {
     assertThatThrownBy(() -> Flags.parse(args.trim().split(" "))).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "                         | PT2S",
+        "-handoff-overlap 0       | PT0S",
+        "-handoff-overlap=500ms   | PT0.5S",
+        "-handoff-overlap 10s     | PT10S",
+      })
+  void handoffOverlap(String args, Duration overlap) throws ConfigException {
+    assertThat(Flags.parse(args == null ? new String[0] : args.trim().split(" ")).handoffOverlap()).isEqualTo(overlap);
+    assertThatThrownBy(() -> Flags.parse("-handoff-overlap", "11s")).hasMessage("-handoff-overlap: 11s (expected: at most 10s)");
   }
 }

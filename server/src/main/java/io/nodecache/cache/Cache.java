@@ -162,7 +162,7 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     CacheEntry e = find(key, now);
     if (e == null) {
       metrics.misses.increment();
-      return next.handle(r).thenApply(resp -> fromUpstream(r, next, key, resp));
+      return next.handle(r).thenApply(resp -> fromUpstream(r, name, key, resp));
     }
     metrics.hits(e.kind()).increment();
     if (e.fresh(now)) {
@@ -206,15 +206,21 @@ public final class Cache implements Handler, FastPath, Lifecycle {
     return origins.size();
   }
 
-  private Message fromUpstream(DnsRequest r, Next next, CacheKey key, Message resp) {
-    CacheEntry e = store(key, resp, origin(r.zone(), r.server()));
+  /** {@code name}: the name {@code key} was made of (not decoded again from the key to compare). */
+  private Message fromUpstream(DnsRequest r, Name name, CacheKey key, Message resp) {
+    CacheEntry e = store(key, name, resp, origin(r.zone(), r.server()));
     // Serve what later hits will serve: the capped TTL, not "1799 then 8" (CoreDNS).
     return e == null ? resp : message(e, r, config.keepTtl() ? -1 : e.ttl);
   }
 
   /** Stores a cacheable response; returns the new entry or null. */
   CacheEntry store(Question key, Message resp, Origin origin) {
-    if (!Cacheable.matches(resp, key)) {
+    return store(key, key.name(), resp, origin);
+  }
+
+  /** As {@link #store(Question, Message, Origin)}, with the key's name already decoded. */
+  private CacheEntry store(Question key, Name keyName, Message resp, Origin origin) {
+    if (!Cacheable.matches(resp, key, keyName)) {
       metrics.drops.increment();
       return null;
     }

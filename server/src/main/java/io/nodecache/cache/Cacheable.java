@@ -2,6 +2,7 @@ package io.nodecache.cache;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -61,14 +62,18 @@ final class Cacheable {
         || (m.getRcode() == Rcode.NOERROR && m.getSection(Section.ANSWER).isEmpty());
   }
 
-  /** True when the response answers exactly this question (CoreDNS counts the others as drops). */
-  static boolean matches(Message m, Question key) {
+  /**
+   * True when the response answers exactly this question (CoreDNS counts the others as drops). {@code
+   * name} is the key's name (equal to {@code key.name()} but for case, which does not count): the
+   * caller that built the key from a decoded name passes that one, which saves decoding it again.
+   */
+  static boolean matches(Message m, Question key, Name name) {
     Record q = m.getQuestion();
     return q != null
         && m.getSection(Section.QUESTION).size() == 1
         && q.getType() == key.type()
         && q.getDClass() == key.dclass()
-        && q.getName().equals(key.name());
+        && q.getName().equals(name);
   }
 
   private static long minTtl(Message m) {

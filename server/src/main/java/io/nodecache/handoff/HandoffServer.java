@@ -129,18 +129,19 @@ public final class HandoffServer implements AutoCloseable {
   public boolean awaitTaker(long millis) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     synchronized (lock) {
-      if (!confirmed && !sessions.isEmpty() && !closed) {
+      if (takeOverPending()) {
         log.info("hand-off: a new instance is taking our sockets over; waiting up to {} ms for it", millis);
       }
-      while (!confirmed && !sessions.isEmpty() && !closed) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
+      for (long left = deadline - System.nanoTime(); takeOverPending() && left > 0; left = deadline - System.nanoTime()) {
         lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
       }
       return takenOver;
     }
+  }
+
+  /** A new instance is connected and has not had our bye yet (called holding {@code lock}). */
+  private boolean takeOverPending() {
+    return !confirmed && !sessions.isEmpty() && !closed;
   }
 
   /**

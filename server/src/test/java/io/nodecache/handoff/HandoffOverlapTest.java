@@ -31,12 +31,8 @@ class HandoffOverlapTest {
         Handoff ha = new Handoff(path, a, Duration.ofSeconds(5));
         NodeCache b = server();
         Handoff hb = new Handoff(path, b, Duration.ofSeconds(5), OVERLAP)) {
-      assertThat(ha.takeOver()).isFalse();
-      a.start();
-      ha.started();
+      serveThenTakeOver(a, ha, b, hb);
       InetSocketAddress dns = TestServers.dns(a);
-      assertThat(hb.takeOver()).isTrue();
-      b.start();
       long t0 = System.nanoTime();
       CompletableFuture<Void> started =
           CompletableFuture.runAsync(
@@ -80,17 +76,22 @@ class HandoffOverlapTest {
         Handoff ha = new Handoff(path, a, Duration.ofSeconds(5));
         NodeCache b = server();
         Handoff hb = new Handoff(path, b, Duration.ofSeconds(5), Duration.ZERO)) {
-      ha.takeOver();
-      a.start();
-      ha.started();
-      assertThat(hb.takeOver()).isTrue();
-      b.start();
+      serveThenTakeOver(a, ha, b, hb);
       long t0 = System.nanoTime();
       hb.started();
       assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(2));
       assertThat(a.isHandedOver()).isTrue();
       a.shutdown(1000, ha::close);
     }
+  }
+
+  /** {@code a} serves with hand-off; {@code b} takes its sockets over and starts, not yet confirmed. */
+  private static void serveThenTakeOver(NodeCache a, Handoff ha, NodeCache b, Handoff hb) throws Exception {
+    assertThat(ha.takeOver()).isFalse();
+    a.start();
+    ha.started();
+    assertThat(hb.takeOver()).isTrue();
+    b.start();
   }
 
   private static NodeCache server() throws Exception {

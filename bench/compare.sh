@@ -82,8 +82,8 @@ given_opts="${JAVA_OPTS:-}"
 # The DaemonSet's JVM flags (deploy/kubernetes/nodecache.yaml), except one event loop
 # (ActiveProcessorCount=1), as every peer runs one worker thread on its one pinned core.
 JAVA_OPTS="${JAVA_OPTS:--Xms12m -Xmx192m -Xmn6m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:-ShrinkHeapInSteps -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:MaxMetaspaceSize=96m -XX:ReservedCodeCacheSize=32m -XX:SweeperThreshold=50 -Xss512k -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0}"
-# On 25 and later the DaemonSet also has compact object headers.
-[[ -z "$given_opts" && "$java_version" -ge 25 ]] && JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders"
+# On 25 and later the DaemonSet also has compact object headers and lets Netty use sun.misc.Unsafe.
+[[ -z "$given_opts" && "$java_version" -ge 25 ]] && JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # The image's AOT cache (deploy/Dockerfile), made the same way for this jar by the `java` on PATH (CDS=0:
 # none); on a JDK before 25 deploy/aot-cache.sh writes a dynamic CDS archive instead.

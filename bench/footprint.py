@@ -11,7 +11,7 @@ import sys
 import time
 import urllib.request
 
-from procs import dns_flags, manifest_java_opts, proc_status, stop
+from procs import first_answer, manifest_java_opts, proc_status, stop
 
 ROOT, JAR, BENCH_JAR = os.environ["FP_ROOT"], os.environ["FP_JAR"], os.environ["FP_BENCH_JAR"]
 OUT, RESULTS = os.environ["FP_OUT"], os.environ["FP_RESULTS"]
@@ -91,14 +91,10 @@ def snapshot(path, services):
 def start(argv, env, port, name, log):
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
-    while time.monotonic() < t0 + 60:
-        if p.poll() is not None:
-            raise SystemExit("footprint: exited with %s: %s (log %s)" % (p.returncode, " ".join(argv), log.name))
-        try:
-            if dns_flags(port, name, 0.05) & 0x800F == 0x8000:  # QR, NOERROR
-                return p, (time.monotonic() - t0) * 1000.0
-        except OSError:
-            time.sleep(0.002)
+    if first_answer(port, name, lambda: p.poll() is None) is not None:
+        return p, (time.monotonic() - t0) * 1000.0
+    if p.poll() is not None:
+        raise SystemExit("footprint: exited with %s: %s (log %s)" % (p.returncode, " ".join(argv), log.name))
     stop(p)
     raise SystemExit("footprint: no answer for %s within 60 s: %s" % (name, " ".join(argv)))
 
@@ -171,7 +167,7 @@ def archive_flags(jdk, opts, version, env):
     for o in opts:
         if o.startswith(("-XX:AOTCache=", "-XX:SharedArchiveFile=")):
             continue
-        if version < 25 and o in ("-XX:+UseCompactObjectHeaders",):
+        if version < 25 and o in ("-XX:+UseCompactObjectHeaders", "--sun-misc-unsafe-memory-access=allow"):
             continue
         out.append(o)
     tool_env = dict(env, PATH=os.path.join(jdk, "bin") + ":" + os.environ["PATH"])

@@ -7,7 +7,7 @@
 # Env: JDKS (default: the `java` on PATH, then /usr/lib/jvm/temurin-25-jdk-amd64 when present),
 #      OUT (bench/target/footprint), RESULTS (bench/RESULTS.md; RESULTS=- prints the section instead),
 #      EXTRA_OPTS (added after the manifest's flags, to measure a change before putting it there),
-#      POINTS (default "idle default 100k svc1000 svc10000"), STARTS (fresh starts timed, default 3),
+#      POINTS (default "idle default 100k svc1000 svc10000"), STARTS (fresh starts timed, default 11),
 #      PORT_BASE or FP_PORT_BASE (first of the six loopback ports used, default 25301: another run may hold those).
 # Bytes per cached answer alone: POINTS="idle 100k" STARTS=1 RESULTS=- bench/footprint.sh
 #
@@ -41,7 +41,7 @@ if [[ -z "${JDKS:-}" ]]; then
 fi
 export FP_ROOT="$root" FP_JAR="$jar" FP_BENCH_JAR="$bench_jar" FP_JDKS="$JDKS"
 export FP_OUT="${OUT:-$root/bench/target/footprint}" FP_RESULTS="${RESULTS:-$root/bench/RESULTS.md}"
-export FP_EXTRA="${EXTRA_OPTS:-}" FP_POINTS="${POINTS:-idle default 100k svc1000 svc10000}" FP_STARTS="${STARTS:-3}"
+export FP_EXTRA="${EXTRA_OPTS:-}" FP_POINTS="${POINTS:-idle default 100k svc1000 svc10000}" FP_STARTS="${STARTS:-11}"
 export FP_PORT_BASE="${PORT_BASE:-${FP_PORT_BASE:-25301}}"
 export FP_COMMAND="bench/footprint.sh${EXTRA_OPTS:+ (EXTRA_OPTS='$EXTRA_OPTS')}"
 mkdir -p "$FP_OUT"

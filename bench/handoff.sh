@@ -45,7 +45,7 @@ export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 # AOT=1: as the DaemonSet runs on JDK 25 (the `java` on PATH must be 25 or later): compact object
 # headers and an AOT cache made for this jar by deploy/aot-cache.sh (in OUT) with the same flags.
 if [[ "${AOT:-0}" == 1 ]]; then
-    JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders"
+    JAVA_OPTS="$JAVA_OPTS -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow"
     mkdir -p "$OUT.aot"
     # shellcheck disable=SC2086
     sh "$root/deploy/aot-cache.sh" "$jar" "$OUT.aot/nodecache.aot" $JAVA_OPTS >&2

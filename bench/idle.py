@@ -14,7 +14,7 @@ plus NMT. Example, with the Corefile and cache footprint.sh left behind:
 Loopback only; each server is stopped before the next starts."""
 import os, re, statistics, subprocess, sys, time
 
-from procs import dns_flags, manifest_java_opts, proc_status, stop
+from procs import first_answer, manifest_java_opts, proc_status, stop
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JAVA = os.environ.get("JAVA", "/usr/lib/jvm/temurin-25-jdk-amd64/bin/java")
@@ -45,14 +45,8 @@ def one(argv, env):
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
     try:
-        while True:
-            if p.poll() is not None or time.monotonic() > t0 + 60:
-                raise SystemExit("idle: no answer for %s (exit %s)" % (QNAME, p.poll()))
-            try:
-                if dns_flags(PORT, QNAME, 0.05) & 0x800F == 0x8000:  # QR, NOERROR
-                    break
-            except OSError:
-                time.sleep(0.002)
+        if first_answer(PORT, QNAME, lambda: p.poll() is None) is None:
+            raise SystemExit("idle: no answer for %s (exit %s)" % (QNAME, p.poll()))
         r = {"ms": (time.monotonic() - t0) * 1000, "cpu": cpu_ms("/proc/%d/stat" % p.pid)}
         tasks = [int(t) for t in os.listdir("/proc/%d/task" % p.pid)]
         mains = [t for t in tasks if t != p.pid and open("/proc/%d/task/%d/comm" % (p.pid, t)).read().strip() == "java"]

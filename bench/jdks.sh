@@ -33,7 +33,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
     (( r % 2 == 0 )) && order=(25 17)
     for v in "${order[@]}"; do
         jdk="JDK$v" opts="$base"
-        [[ "$v" == 25 ]] && opts="$opts -XX:+UseCompactObjectHeaders"
+        [[ "$v" == 25 ]] && opts="$opts -XX:+UseCompactObjectHeaders --sun-misc-unsafe-memory-access=allow"
         echo "jdks: round $r, JDK $v (${!jdk})" >&2
         JDK="${!jdk}" PATH="${!jdk}/bin:$PATH" JAVA_OPTS="$opts" OURS_NAME="nodecache-jdk$v" NODEPATH=0 SKIP_CLUSTER=1 \
             REPEAT=1 RESPERF=0 PEERS="${PEERS:-unbound}" WORKLOADS="${WORKLOADS:-hot}" \

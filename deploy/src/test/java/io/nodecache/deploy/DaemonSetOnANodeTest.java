@@ -167,13 +167,14 @@ class DaemonSetOnANodeTest {
     await("kube-dns answers", () -> EXTERNAL_ANSWER.equals(dig(node, KUBE_DNS_POD, "www.example.org", false)), kubeDns, kubeDnsLog);
     node.resolvConf("nameserver " + KUBE_DNS_POD + "\n"); // dnsPolicy: Default, the node's resolver
 
-    // The image's JVM (25) where the machine has it; else this one, without the two flags only 25 has.
+    // The image's JVM (25) where the machine has it; else this one, without the flags only 25 has.
     Path java = JDK25;
     if (!Files.isExecutable(JDK25)) {
       java = Path.of(System.getProperty("java.home"), "bin", "java");
       if (Runtime.version().feature() < 25) {
         env.computeIfPresent("JAVA_TOOL_OPTIONS", (k, v) ->
-            v.replace("-XX:+UseCompactObjectHeaders", "").replaceAll("-XX:AOTCache=\\S+", ""));
+            v.replace("-XX:+UseCompactObjectHeaders", "").replace("--sun-misc-unsafe-memory-access=allow", "")
+                .replaceAll("-XX:AOTCache=\\S+", ""));
       }
     }
     List<String> argv =

@@ -82,9 +82,11 @@ class DockerfileTest {
     assertThat(opts.find()).as("JAVA_TOOL_OPTIONS in the manifest").isTrue();
     List<String> daemonSet = List.of(opts.group(1).trim().split("\\s+"));
     List<String> training = Arrays.asList(aot).subList(4, aot.length);
-    assertThat(daemonSet).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders");
+    assertThat(daemonSet).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+        "--sun-misc-unsafe-memory-access=allow");
     assertThat(daemonSet).containsAll(training);
-    assertThat(training).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders")
+    assertThat(training).contains("-XX:+UseSerialGC", "-XX:+UseCompactObjectHeaders",
+        "--sun-misc-unsafe-memory-access=allow")
         .contains(daemonSet.stream().filter(f -> f.startsWith("-Xmx")).toArray(String[]::new));
     assertThat(Install.read("deploy/aot-cache.sh")).startsWith("#!/bin/sh"); // the image has no bash
   }

@@ -282,15 +282,17 @@ class ManifestTest {
     assertThat(opts).contains("-XX:+ExitOnOutOfMemoryError");
 
     // The image's JVM (25) must accept every flag; the JDK 17 the code is also built and tested on must
-    // accept all but the two that only 25 has (compact headers, the AOT cache).
-    assertThat(opts).contains("-XX:+UseCompactObjectHeaders", "-XX:AOTCache=/opt/nodecache/nodecache.aot");
+    // accept all but the three that only 25 has (compact headers, Unsafe's memory access, the AOT cache).
+    assertThat(opts).contains("-XX:+UseCompactObjectHeaders", "--sun-misc-unsafe-memory-access=allow",
+        "-XX:AOTCache=/opt/nodecache/nodecache.aot");
     List<String> flags = List.of(opts.trim().split("\\s+"));
     String current = ProcessHandle.current().info().command().orElse("java");
     if (Runtime.version().feature() >= 25) {
       assertFlagsAccepted(current, flags);
     } else {
       assertFlagsAccepted(current, flags.stream()
-          .filter(f -> !f.equals("-XX:+UseCompactObjectHeaders") && !f.startsWith("-XX:AOTCache="))
+          .filter(f -> !f.equals("-XX:+UseCompactObjectHeaders") && !f.startsWith("-XX:AOTCache=")
+              && !f.equals("--sun-misc-unsafe-memory-access=allow"))
           .toList());
     }
     if (Files.isExecutable(JDK25)) {

@@ -3,6 +3,7 @@ package io.nodecache.k8s;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesList;
 import io.fabric8.kubernetes.api.model.KubernetesListBuilder;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -94,9 +95,12 @@ final class SnapshotFile {
     return n[0];
   }
 
-  /** The objects of what fabric8's serialization read: a List's items, a list, or the one object. */
+  /**
+   * The objects of what fabric8's serialization read: a List's or a typed list's items ({@code
+   * ServiceList}..., what the API server returns for a list call), a list, or the one object.
+   */
   static List<?> items(Object parsed) {
-    if (parsed instanceof KubernetesList list) {
+    if (parsed instanceof KubernetesResourceList<?> list) {
       return list.getItems();
     }
     return parsed instanceof List<?> list ? list : List.of(parsed);

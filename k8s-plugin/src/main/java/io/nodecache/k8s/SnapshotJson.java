@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Reads a JSON snapshot file with jackson-core's streaming parser only: no {@code ObjectMapper}, no
@@ -38,8 +39,12 @@ import java.util.function.Consumer;
  *       Service} or {@code Pod} with {@code v1}, or {@code EndpointSlice} with {@code
  *       discovery.k8s.io/v1} (exact, case-sensitive). Every other item is skipped without a look
  *       inside: other kinds, other versions ({@code discovery.k8s.io/v1beta1}), typed lists such as
- *       {@code ServiceList} (also at the top), items without a string kind or apiVersion, nested
+ *       {@code ServiceList} inside a list, items without a string kind or apiVersion, nested
  *       arrays and scalars among {@code items}.
+ *   <li>At the top, a typed list ({@code NamespaceList}, {@code ServiceList}, {@code PodList} with
+ *       {@code v1}, {@code EndpointSliceList} with {@code discovery.k8s.io/v1}: what the API server
+ *       returns for a list call) gives its items as its element kind, whatever kind they carry,
+ *       as fabric8 binds them; its kind and apiVersion must come before its items.
  *   <li>Fields come in any order; {@code kind} and {@code apiVersion} may come last (the fields
  *       before them are then buffered as tokens and replayed). A repeated field: the last wins, as
  *       in a JSON tree; but a repeated {@code kind} or {@code apiVersion} that changes the value
@@ -117,9 +122,18 @@ final class SnapshotJson {
    * {@code kind} and {@code apiVersion} are read: fields before that are recorded and replayed.
    */
   private Item object(JsonCursor c, boolean top) throws IOException {
+    return object(c, top, null);
+  }
+
+  /**
+   * As {@link #object(JsonCursor, boolean)}; with {@code element} set (an item of a typed list) the
+   * object is read as that kind whatever its own kind and apiVersion say, as fabric8 binds a typed
+   * list's items by the list's element type (the API server's lists leave kind out of their items).
+   */
+  private Item object(JsonCursor c, boolean top, Supplier<Item> element) throws IOException {
     String kind = null;
     String apiVersion = null;
-    Item item = null;
+    Item item = element == null ? null : element.get();
     List<JsonCursor.Token> pending = null;
     List<HasMetadata> early = null; // items of a top-level List read before its kind
     while (c.next() == JsonToken.FIELD_NAME) {
@@ -128,6 +142,9 @@ final class SnapshotJson {
       if (name.equals("kind") || name.equals("apiVersion")) {
         String v = c.token() == JsonToken.VALUE_STRING ? c.text() : null;
         c.skip();
+        if (element != null) {
+          continue;
+        }
         if (item != null && !Objects.equals(v, name.equals("kind") ? kind : apiVersion)) {
           throw c.error(name + " given again with another value");
         }
@@ -163,7 +180,11 @@ final class SnapshotJson {
         replay(c.path, pending, item);
       }
     }
-    if (item instanceof ListItem && early != null) {
+    if (item instanceof ListItem list && early != null) {
+      if (list.element != null) {
+        throw c.error("the items of a " + kind + " come before its kind: they are read as that kind only when"
+            + " kind and apiVersion come first (as kubectl and the API server write them)");
+      }
       early.forEach(this::emit);
     }
     return item;
@@ -180,6 +201,10 @@ final class SnapshotJson {
 
   /** A List's {@code items}: objects are read, anything else (null, a scalar, a nested array) skipped. */
   private void items(JsonCursor c, Consumer<HasMetadata> out) throws IOException {
+    items(c, out, null);
+  }
+
+  private void items(JsonCursor c, Consumer<HasMetadata> out, Supplier<Item> element) throws IOException {
     if (c.token() == JsonToken.VALUE_NULL) {
       throw c.error("items is null");
     }
@@ -189,7 +214,7 @@ final class SnapshotJson {
     JsonToken t;
     while ((t = c.next()) != JsonToken.END_ARRAY) {
       if (t == JsonToken.START_OBJECT) {
-        HasMetadata o = object(c, false).value();
+        HasMetadata o = object(c, false, element).value();
         if (o != null) {
           out.accept(o);
         }
@@ -209,11 +234,14 @@ final class SnapshotJson {
         case "Pod":
           return SnapshotModels.pod();
         case "List":
-          return top ? new ListItem() : new Item(false);
-        case "Status":
+          return top ? new ListItem(null) : new Item(false);
         case "NamespaceList":
+          return top ? new ListItem(SnapshotModels::namespace) : new Item(false);
         case "ServiceList":
+          return top ? new ListItem(SnapshotModels::service) : new Item(false);
         case "PodList":
+          return top ? new ListItem(SnapshotModels::pod) : new Item(false);
+        case "Status":
           return new Item(false);
         default:
           break;
@@ -223,7 +251,7 @@ final class SnapshotJson {
         return SnapshotModels.slice();
       }
       if (kind.equals("EndpointSliceList")) {
-        return new Item(false);
+        return top ? new ListItem(SnapshotModels::slice) : new Item(false);
       }
     }
     // fabric8 reads any other kind with a string kind and apiVersion as a generic resource
@@ -264,12 +292,17 @@ final class SnapshotJson {
     }
   }
 
-  /** The top-level {@code List}: its items go straight to the sink. */
+  /**
+   * The top-level {@code List}, or a typed list ({@code ServiceList}...: {@code element} reads its
+   * items): its items go straight to the sink.
+   */
   private final class ListItem extends Item {
+    private final Supplier<Item> element;
     private boolean seen;
 
-    ListItem() {
+    ListItem(Supplier<Item> element) {
       super(false);
+      this.element = element;
     }
 
     @Override
@@ -282,7 +315,7 @@ final class SnapshotJson {
         throw c.error("items given twice");
       }
       seen = true;
-      items(c, SnapshotJson.this::emit);
+      items(c, SnapshotJson.this::emit, element);
     }
   }
 }

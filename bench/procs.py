@@ -2,10 +2,12 @@
 figures, a stop that escalates, and the DaemonSet's JVM flags as the manifest writes them."""
 import os
 import re
+import select
 import signal
 import socket
 import struct
 import subprocess
+import time
 
 # deploy/kubernetes/nodecache.yaml: the container's JAVA_TOOL_OPTIONS, a folded block of flags
 JAVA_TOOL_OPTIONS = re.compile(r"- name: JAVA_TOOL_OPTIONS\n\s+value: >-\n((?:\s+-\S.*\n)+)")
@@ -27,15 +29,13 @@ def dns_flags(port, name, timeout):
         return struct.unpack("!HH", data[:4])[1]
 
 
-def first_answer(port, name, alive, limit=60.0):
-    """Seconds from the call until the first NOERROR answer for NAME A from 127.0.0.1:port, or None if
-    alive() turns false or limit passes first. A connected socket asks; while the port is not bound the
+def first_answer(port, name, alive, limit=60.0, noerror=True):
+    """Seconds from the call until the first NOERROR answer (any answer: noerror=False) for NAME A from
+    127.0.0.1:port, or None if alive() turns false or limit passes first. A connected socket asks; while the port is not bound the
     kernel's ICMP refusal comes back within a millisecond and the query is repeated 2 ms later. Once a query
     is not refused it is queued at the server, and the probe waits on the same socket for its answer
     however slow it is (repeating it only every 200 ms, in case it was lost), so neither a probe timeout
     nor a stream of extra queries adds to the time measured."""
-    import select
-    import time
     labels = b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0"
     t0 = time.monotonic()
     qid = 0
@@ -50,7 +50,8 @@ def first_answer(port, name, alive, limit=60.0):
                     if not select.select([s], [], [], min(left, 0.05))[0]:
                         continue
                     data = s.recv(65535)
-                    if len(data) >= 4 and struct.unpack("!H", data[2:4])[0] & 0x800F == 0x8000:  # QR, NOERROR
+                    mask = 0x800F if noerror else 0x8000
+                    if len(data) >= 4 and struct.unpack("!H", data[2:4])[0] & mask == 0x8000:  # QR (, NOERROR)
                         return time.monotonic() - t0
             except ConnectionRefusedError:  # not bound yet
                 time.sleep(0.002)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from procs import dns_flags, stop
+from procs import dns_flags, first_answer, stop
 
 
 
@@ -37,16 +37,10 @@ def start_server(a):
     env = dict(os.environ, NC_PORT=str(a.port))
     t0 = time.monotonic()
     p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
-    deadline = t0 + 30
-    while time.monotonic() < deadline:
-        if p.poll() is not None:
-            raise SystemExit("server exited with %s: %s" % (p.returncode, " ".join(argv)))
-        try:
-            flags = dns_flags(a.port, "h1.bench.test", 0.05)
-            if flags & 0x8000:
-                return p, (time.monotonic() - t0) * 1000.0
-        except OSError:
-            time.sleep(0.005)
+    if first_answer(a.port, "h1.bench.test", lambda: p.poll() is None, limit=30, noerror=False) is not None:
+        return p, (time.monotonic() - t0) * 1000.0
+    if p.poll() is not None:
+        raise SystemExit("server exited with %s: %s" % (p.returncode, " ".join(argv)))
     stop(p, 15, 5)
     raise SystemExit("no answer within 30 s")
 

@@ -18,25 +18,29 @@ def manifest_java_opts(text):
     return JAVA_TOOL_OPTIONS.search(text).group(1).split()
 
 
+def query(qid, name):
+    """A recursive NAME A IN query with id qid, in wire form."""
+    labels = b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0"
+    return struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + labels + struct.pack("!HH", 1, 1)
+
+
 def dns_flags(port, name, timeout):
     """Asks 127.0.0.1:port for NAME A over UDP; returns the answer's flags word (QR 0x8000, RCODE 0x000F)."""
-    q = struct.pack("!HHHHHH", 0x4242, 0x0100, 1, 0, 0, 0)
-    q += b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0" + struct.pack("!HH", 1, 1)
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
         s.settimeout(timeout)
-        s.sendto(q, ("127.0.0.1", port))
+        s.sendto(query(0x4242, name), ("127.0.0.1", port))
         data, _ = s.recvfrom(65535)
         return struct.unpack("!HH", data[:4])[1]
 
 
 def first_answer(port, name, alive, limit=60.0, noerror=True):
     """Seconds from the call until the first NOERROR answer (any answer: noerror=False) for NAME A from
-    127.0.0.1:port, or None if alive() turns false or limit passes first. A connected socket asks; while the port is not bound the
-    kernel's ICMP refusal comes back within a millisecond and the query is repeated 2 ms later. Once a query
-    is not refused it is queued at the server, and the probe waits on the same socket for its answer
-    however slow it is (repeating it only every 200 ms, in case it was lost), so neither a probe timeout
-    nor a stream of extra queries adds to the time measured."""
-    labels = b"".join(bytes([len(x)]) + x.encode() for x in name.rstrip(".").split(".")) + b"\0"
+    127.0.0.1:port, or None if alive() turns false or limit passes first. A connected socket asks; while
+    the port is not bound the kernel's ICMP refusal comes back within a millisecond and the query is
+    repeated 2 ms later. Once a query is not refused it is queued at the server, and the probe waits on
+    the same socket for its answer however slow it is (repeating it only every 200 ms, in case it was
+    lost), so neither a probe timeout nor a stream of extra queries adds to the time measured."""
+    mask = 0x800F if noerror else 0x8000  # QR and RCODE, or QR alone
     t0 = time.monotonic()
     qid = 0
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
@@ -44,14 +48,13 @@ def first_answer(port, name, alive, limit=60.0, noerror=True):
         while time.monotonic() < t0 + limit and alive():
             qid = (qid + 1) & 0xFFFF
             try:
-                s.send(struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + labels + struct.pack("!HH", 1, 1))
+                s.send(query(qid, name))
                 end = time.monotonic() + 0.2
                 while (left := end - time.monotonic()) > 0 and alive():
                     if not select.select([s], [], [], min(left, 0.05))[0]:
                         continue
                     data = s.recv(65535)
-                    mask = 0x800F if noerror else 0x8000
-                    if len(data) >= 4 and struct.unpack("!H", data[2:4])[0] & mask == 0x8000:  # QR (, NOERROR)
+                    if len(data) >= 4 and struct.unpack("!H", data[2:4])[0] & mask == 0x8000:
                         return time.monotonic() - t0
             except ConnectionRefusedError:  # not bound yet
                 time.sleep(0.002)

@@ -97,7 +97,7 @@ final class SnapshotJson {
           throw c.error("an element of the top-level array is not an object");
         }
         String where = c.where();
-        Item item = object(c, false);
+        Item item = object(c, false, null);
         if (!item.isResource()) {
           throw new IOException(
               c.path + ": " + where + ": not a Kubernetes resource (a string kind and apiVersion, not a list)");
@@ -105,7 +105,7 @@ final class SnapshotJson {
         emit(item.value());
       }
     } else if (t == JsonToken.START_OBJECT) {
-      emit(object(c, true).value());
+      emit(object(c, true, null).value());
     } else {
       throw c.error("expected an object or an array, found " + t);
     }
@@ -119,16 +119,10 @@ final class SnapshotJson {
 
   /**
    * Reads the object the cursor is at (its START_OBJECT) to its end. The kind is known only once both
-   * {@code kind} and {@code apiVersion} are read: fields before that are recorded and replayed.
-   */
-  private Item object(JsonCursor c, boolean top) throws IOException {
-    return object(c, top, null);
-  }
-
-  /**
-   * As {@link #object(JsonCursor, boolean)}; with {@code element} set (an item of a typed list) the
-   * object is read as that kind whatever its own kind and apiVersion say, as fabric8 binds a typed
-   * list's items by the list's element type (the API server's lists leave kind out of their items).
+   * {@code kind} and {@code apiVersion} are read: fields before that are recorded and replayed. With
+   * {@code element} set (an item of a typed list) the object is read as that kind whatever its own kind
+   * and apiVersion say, as fabric8 binds a typed list's items by the list's element type (the API
+   * server's lists leave kind out of their items).
    */
   private Item object(JsonCursor c, boolean top, Supplier<Item> element) throws IOException {
     String kind = null;
@@ -166,7 +160,7 @@ final class SnapshotJson {
         item.field(name, c);
       } else if (top && name.equals("items")) {
         early = new ArrayList<>();
-        items(c, early::add);
+        items(c, early::add, null);
       } else {
         if (pending == null) {
           pending = new ArrayList<>();
@@ -199,11 +193,10 @@ final class SnapshotJson {
     }
   }
 
-  /** A List's {@code items}: objects are read, anything else (null, a scalar, a nested array) skipped. */
-  private void items(JsonCursor c, Consumer<HasMetadata> out) throws IOException {
-    items(c, out, null);
-  }
-
+  /**
+   * A List's {@code items}: objects are read ({@code element}: as a typed list's kind, else as their
+   * own), anything else (null, a scalar, a nested array) skipped.
+   */
   private void items(JsonCursor c, Consumer<HasMetadata> out, Supplier<Item> element) throws IOException {
     if (c.token() == JsonToken.VALUE_NULL) {
       throw c.error("items is null");
